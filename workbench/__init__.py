@@ -1,0 +1,1 @@
+"""Journey Workbench."""

@@ -1,0 +1,367 @@
+"""The domain model: life cycle framework, journeys and their links. Pure Python, no I/O.
+
+A :class:`Model` holds every entity of a workspace keyed by its stable slug id, in display order.
+Entities are frozen dataclasses; the model operations (``move_reason``, ``merge_reasons``,
+``delete_reason``, ``link`` …) return nothing and change the model in place, keeping its invariants.
+The store persists a model by diffing it against the version it was loaded from.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields, replace
+from typing import Literal
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+EMOTIONS = range(-2, 3)
+SCORES = range(1, 6)
+JOURNEY_STATES = ("current", "future")
+
+
+class ModelError(ValueError):
+    """An operation would break an invariant of the model."""
+
+
+class ReasonInUse(ModelError):
+    """A contact reason cannot be deleted because journey steps link to it."""
+
+    def __init__(self, reason: str, steps: list[Step]):
+        self.reason, self.steps = reason, steps
+        listing = ", ".join(f"{s.journey}/{s.id}" for s in steps)
+        super().__init__(
+            f"contact reason '{reason}' is linked by {len(steps)} step(s): {listing}; "
+            "move those links to another reason first (delete_reason(..., relink_to=ID))"
+        )
+
+
+def slugify(text: str) -> str:
+    """A stable ASCII slug id from a label.
+
+    Examples
+    --------
+    >>> slugify("I change my details")
+    'i-change-my-details'
+    >>> slugify("Ik verhuis naar een nieuw adres — snel!")
+    'ik-verhuis-naar-een-nieuw-adres-snel'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "item"
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Phase:
+    id: str
+    stage: str
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ContactReason:
+    id: str
+    phase: str
+    label: str
+    description: str = ""
+    owner: str = ""
+    strategic_weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Channel:
+    id: str
+    label: str
+    digital: bool = False
+
+
+@dataclass(frozen=True)
+class Segment:
+    id: str
+    label: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Process:
+    id: str
+    label: str
+    owner: str = ""
+    description: str = ""
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class System:
+    id: str
+    label: str
+    owner: str = ""
+    description: str = ""
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Journey:
+    id: str
+    label: str
+    state: Literal["current", "future"] = "current"
+    counterpart: str | None = None
+    segment: str | None = None
+    scope: str = ""
+    owner: str = ""
+    description: str = ""
+    revision: int = 0
+
+
+@dataclass(frozen=True)
+class Episode:
+    id: str
+    journey: str
+    label: str
+    description: str = ""
+    emotion: int | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    journey: str
+    label: str
+    episode: str | None = None
+    channel: str | None = None
+    touchpoint: str = ""
+    need: str = ""
+    emotion: int | None = None
+    target_emotion: int | None = None
+    satisfaction: int | None = None
+    importance_to_customer: int | None = None
+    importance_to_organisation: int | None = None
+    moment_of_truth: bool = False
+    notes: str = ""
+    reason: str | None = None
+
+
+#: The framework collections (guarded by the model revision), in dependency order.
+FRAMEWORK = ("stages", "phases", "reasons", "channels", "segments", "processes", "systems")
+#: The journey collections (guarded by each journey's revision).
+JOURNEY_PARTS = ("journeys", "episodes", "steps")
+ENTITY_TYPES: dict[str, type] = {
+    "stages": Stage, "phases": Phase, "reasons": ContactReason, "channels": Channel,
+    "segments": Segment, "processes": Process, "systems": System,
+    "journeys": Journey, "episodes": Episode, "steps": Step,
+}
+
+
+def field_names(kind: str) -> list[str]:
+    """The attribute names of an entity kind, in declaration order."""
+    return [f.name for f in fields(ENTITY_TYPES[kind])]
+
+
+@dataclass
+class Model:
+    """Every entity of one workspace, keyed by id, in display order (dict order)."""
+
+    name: str = "Untitled workspace"
+    language: str = "en"
+    description: str = ""
+    voice_prefixes: tuple[str, ...] = ()
+    revision: int = 0
+    stages: dict[str, Stage] = field(default_factory=dict)
+    phases: dict[str, Phase] = field(default_factory=dict)
+    reasons: dict[str, ContactReason] = field(default_factory=dict)
+    channels: dict[str, Channel] = field(default_factory=dict)
+    segments: dict[str, Segment] = field(default_factory=dict)
+    processes: dict[str, Process] = field(default_factory=dict)
+    systems: dict[str, System] = field(default_factory=dict)
+    journeys: dict[str, Journey] = field(default_factory=dict)
+    episodes: dict[str, Episode] = field(default_factory=dict)
+    steps: dict[str, Step] = field(default_factory=dict)
+
+    # -- building and reading -------------------------------------------------------------------
+    def copy(self) -> Model:
+        """An independent copy (entities are immutable, so the dicts are all that is copied)."""
+        return Model(
+            name=self.name, language=self.language, description=self.description,
+            voice_prefixes=self.voice_prefixes, revision=self.revision,
+            **{kind: dict(getattr(self, kind)) for kind in ENTITY_TYPES},
+        )
+
+    def add(self, *entities: object) -> Model:
+        """Add (or replace) entities by their id; checks references. Returns the model for chaining."""
+        kinds = {cls: kind for kind, cls in ENTITY_TYPES.items()}
+        for entity in entities:
+            kind = kinds[type(entity)]
+            problems = list(self._reference_problems(kind, entity))
+            if problems:
+                raise ModelError("; ".join(problems))
+            getattr(self, kind)[entity.id] = entity
+        return self
+
+    def phases_of(self, stage: str) -> list[Phase]:
+        return [p for p in self.phases.values() if p.stage == stage]
+
+    def reasons_of(self, phase: str) -> list[ContactReason]:
+        return [r for r in self.reasons.values() if r.phase == phase]
+
+    def episodes_of(self, journey: str) -> list[Episode]:
+        return [e for e in self.episodes.values() if e.journey == journey]
+
+    def steps_of(self, journey: str) -> list[Step]:
+        return [s for s in self.steps.values() if s.journey == journey]
+
+    def steps_linked_to(self, reason: str) -> list[Step]:
+        return [s for s in self.steps.values() if s.reason == reason]
+
+    def stage_of(self, reason: str) -> str:
+        return self.phases[self.reasons[reason].phase].stage
+
+    def designed_sequence(self, journey: str) -> list[str]:
+        """The linked reasons of a journey's steps, in step order (unlinked steps left out)."""
+        return [s.reason for s in self.steps_of(journey) if s.reason]
+
+    def entities(self) -> Iterator[tuple[str, object]]:
+        for kind in ENTITY_TYPES:
+            for entity in getattr(self, kind).values():
+                yield kind, entity
+
+    # -- validation --------------------------------------------------------------------------------
+    def _reference_problems(self, kind: str, e) -> Iterator[str]:
+        where = f"{kind[:-1]} '{e.id}'"
+        if not SLUG.match(e.id):
+            yield f"{where}: id must be a lowercase slug like '{slugify(e.id)}'"
+        refs: list[tuple[str, str | None, str]] = {
+            "phases": [("stage", e.stage, "stages")] if kind == "phases" else [],
+            "reasons": [("phase", getattr(e, "phase", None), "phases")],
+            "journeys": [("segment", getattr(e, "segment", None), "segments")],
+            "episodes": [("journey", getattr(e, "journey", None), "journeys")],
+            "steps": [("journey", getattr(e, "journey", None), "journeys"),
+                      ("episode", getattr(e, "episode", None), "episodes"),
+                      ("channel", getattr(e, "channel", None), "channels"),
+                      ("reason", getattr(e, "reason", None), "reasons")],
+        }.get(kind, [])
+        for attr, value, target in refs:
+            if value is not None and value not in getattr(self, target):
+                yield f"{where}: unknown {attr} '{value}'"
+        if kind in ("processes", "systems"):
+            for r in e.reasons:
+                if r not in self.reasons:
+                    yield f"{where}: unknown reason '{r}'"
+        if kind == "steps":
+            if e.episode is not None and e.episode in self.episodes and \
+                    self.episodes[e.episode].journey != e.journey:
+                yield f"{where}: episode '{e.episode}' belongs to another journey"
+            for attr in ("emotion", "target_emotion"):
+                v = getattr(e, attr)
+                if v is not None and v not in EMOTIONS:
+                    yield f"{where}: {attr} {v} is outside -2..+2"
+            for attr in ("satisfaction", "importance_to_customer", "importance_to_organisation"):
+                v = getattr(e, attr)
+                if v is not None and v not in SCORES:
+                    yield f"{where}: {attr} {v} is outside 1..5"
+        if kind == "journeys" and e.state not in JOURNEY_STATES:
+            yield f"{where}: state must be 'current' or 'future', not '{e.state}'"
+
+    def problems(self) -> list[str]:
+        """Every broken invariant (dangling reference, bad id, out-of-range score); empty if sound."""
+        out = [p for kind, e in self.entities() for p in self._reference_problems(kind, e)]
+        for j in self.journeys.values():
+            if j.counterpart is not None and j.counterpart not in self.journeys:
+                out.append(f"journey '{j.id}': unknown counterpart '{j.counterpart}'")
+        return out
+
+    # -- operations on the framework ------------------------------------------------------------
+    def rename(self, kind: str, id: str, label: str) -> None:
+        """Change a label; the id (and every link to it) stays."""
+        items = getattr(self, kind)
+        items[id] = replace(self._get(kind, id), label=label)
+
+    def move_reason(self, reason: str, phase: str, *, before: str | None = None) -> None:
+        """Move a contact reason to another phase (links stay), optionally before another reason."""
+        self._get("phases", phase)
+        moved = replace(self._get("reasons", reason), phase=phase)
+        del self.reasons[reason]
+        self.reasons = _insert(self.reasons, moved, before)
+
+    def move_phase(self, phase: str, stage: str, *, before: str | None = None) -> None:
+        self._get("stages", stage)
+        moved = replace(self._get("phases", phase), stage=stage)
+        del self.phases[phase]
+        self.phases = _insert(self.phases, moved, before)
+
+    def merge_reasons(self, source: str, into: str) -> None:
+        """Merge reason ``source`` into ``into``: steps, processes and systems follow; source is gone."""
+        if source == into:
+            raise ModelError(f"cannot merge reason '{source}' into itself")
+        self._get("reasons", source), self._get("reasons", into)
+        self._relink(source, into)
+        del self.reasons[source]
+
+    def delete_reason(self, reason: str, *, relink_to: str | None = None) -> None:
+        """Delete a reason; refused with the list of linked steps unless ``relink_to`` is given."""
+        self._get("reasons", reason)
+        linked = self.steps_linked_to(reason)
+        if linked and relink_to is None:
+            raise ReasonInUse(reason, linked)
+        if relink_to is not None:
+            self._get("reasons", relink_to)
+        self._relink(reason, relink_to)
+        del self.reasons[reason]
+
+    def delete_phase(self, phase: str) -> None:
+        """Delete an empty phase; refused while it still holds reasons."""
+        self._get("phases", phase)
+        if held := self.reasons_of(phase):
+            raise ModelError(f"phase '{phase}' still holds {len(held)} reason(s): "
+                             f"{', '.join(r.id for r in held)}; move or delete them first")
+        del self.phases[phase]
+
+    def _relink(self, old: str, new: str | None) -> None:
+        for s in self.steps_linked_to(old):
+            self.steps[s.id] = replace(s, reason=new)
+        for kind in ("processes", "systems"):
+            items = getattr(self, kind)
+            for key, item in items.items():
+                if old in item.reasons:
+                    merged = [new if r == old else r for r in item.reasons if new is not None or r != old]
+                    items[key] = replace(item, reasons=tuple(dict.fromkeys(merged)))
+
+    # -- operations on journeys -------------------------------------------------------------------
+    def link(self, step: str, reason: str | None) -> None:
+        """Link a journey step to exactly one contact reason (``None`` clears the link)."""
+        if reason is not None:
+            self._get("reasons", reason)
+        self.steps[step] = replace(self._get("steps", step), reason=reason)
+
+    def _get(self, kind: str, id: str):
+        try:
+            return getattr(self, kind)[id]
+        except KeyError:
+            raise ModelError(f"unknown {kind[:-1]} '{id}'{_did_you_mean(id, getattr(self, kind))}") from None
+
+
+def _insert(items: dict, entity, before: str | None) -> dict:
+    if before is None or before not in items:
+        return {**items, entity.id: entity}
+    out = {}
+    for key, value in items.items():
+        if key == before:
+            out[entity.id] = entity
+        out[key] = value
+    return out
+
+
+def _did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, list(candidates), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+did_you_mean = _did_you_mean

@@ -1,0 +1,85 @@
+"""Conversion between a :class:`~workbench.model.Model` and table rows."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from workbench.model import ENTITY_TYPES, FRAMEWORK, Model, field_names
+
+Rows = dict[Any, dict[str, Any]]
+
+#: Link tables derived from an entity's ``reasons`` tuple: collection → owner column.
+LINK_OWNER = {"processes": "process", "systems": "system"}
+
+
+def entity_rows(model: Model, kind: str) -> Rows:
+    """Rows of one collection keyed by id, with their display position."""
+    names = [n for n in field_names(kind) if n != "reasons"]
+    rows: Rows = {}
+    positions: dict[str, int] = {}
+    for entity in getattr(model, kind).values():
+        # episodes and steps are ordered within their journey; everything else globally
+        scope = getattr(entity, "journey", "") if kind in ("episodes", "steps") else ""
+        positions[scope] = positions.get(scope, 0) + 1
+        rows[entity.id] = {**{n: getattr(entity, n) for n in names}, "position": positions[scope]}
+    return rows
+
+
+def link_rows(model: Model, kind: str) -> Rows:
+    owner = LINK_OWNER[kind]
+    return {
+        (item.id, reason): {owner: item.id, "reason": reason, "position": i}
+        for item in getattr(model, kind).values()
+        for i, reason in enumerate(item.reasons, start=1)
+    }
+
+
+def meta_row(model: Model) -> dict[str, Any]:
+    return {"name": model.name, "language": model.language, "description": model.description,
+            "voice_prefixes": json.dumps(list(model.voice_prefixes), ensure_ascii=False)}
+
+
+def framework_rows(model: Model) -> dict[str, Rows]:
+    out = {kind: entity_rows(model, kind) for kind in FRAMEWORK}
+    out.update({f"{kind}:links": link_rows(model, kind) for kind in LINK_OWNER})
+    return out
+
+
+def journey_rows(model: Model, journey: str) -> dict[str, Rows]:
+    """The rows one journey owns: its own row (without revision), its episodes and steps."""
+    own = {k: v for k, v in entity_rows(model, "journeys").get(journey, {}).items() if k != "revision"}
+    return {
+        "journeys": {journey: own} if own else {},
+        "episodes": {k: v for k, v in entity_rows(model, "episodes").items() if v["journey"] == journey},
+        "steps": {k: v for k, v in entity_rows(model, "steps").items() if v["journey"] == journey},
+    }
+
+
+def build_model(meta: dict[str, Any], tables: dict[str, list[dict[str, Any]]],
+                links: dict[str, list[dict[str, Any]]]) -> Model:
+    """A model from rows as read from the store (each list already sorted by position)."""
+    model = Model(name=meta["name"], language=meta["language"], description=meta["description"] or "",
+                  voice_prefixes=tuple(json.loads(meta["voice_prefixes"] or "[]")),
+                  revision=meta["revision"])
+    reasons_of: dict[str, dict[str, list[str]]] = {kind: {} for kind in LINK_OWNER}
+    for kind, owner in LINK_OWNER.items():
+        for row in links[kind]:
+            reasons_of[kind].setdefault(row[owner], []).append(row["reason"])
+    for kind, cls in ENTITY_TYPES.items():
+        names = field_names(kind)
+        items = getattr(model, kind)
+        for row in tables[kind]:
+            values = {n: row[n] for n in names if n in row}
+            if kind in LINK_OWNER:
+                values["reasons"] = tuple(reasons_of[kind].get(row["id"], []))
+            items[row["id"]] = cls(**{k: ("" if v is None and _is_text(kind, k) else v)
+                                      for k, v in values.items()})
+    return model
+
+
+_TEXT_FIELDS = {"description", "owner", "scope", "touchpoint", "need", "notes"}
+
+
+def _is_text(kind: str, name: str) -> bool:
+    return name in _TEXT_FIELDS

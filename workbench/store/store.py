@@ -1,0 +1,273 @@
+"""Persistence of a workspace through SQLAlchemy Core: SQLite by default, PostgreSQL by URL.
+
+Every write is one transaction. Writes carry the revision they were based on: the model (framework)
+has one revision, each journey its own; a write based on an old revision raises
+:class:`ConflictError` and writes nothing, so two editors never silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, insert, inspect, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from workbench.model import ENTITY_TYPES, FRAMEWORK, Model, ModelError
+from workbench.store import schema as s
+from workbench.store.rows import LINK_OWNER, Rows, build_model, framework_rows, journey_rows, meta_row
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used."""
+
+
+class StoreVersionError(StoreError):
+    """The store was written by another schema version than this workbench reads."""
+
+
+class ConflictError(StoreError):
+    """Someone else changed what this write was based on; nothing was written."""
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets foreign keys, WAL, a busy timeout and real transactions."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # let the "begin" hook below open transactions
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+class Store:
+    """One workspace's tables in one database."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.url = engine.url.render_as_string(hide_password=True)
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    @classmethod
+    def create(cls, url: str, model: Model | None = None) -> Store:
+        """Create the tables in an empty database and store ``model`` (or an empty one)."""
+        engine = make_engine(url)
+        if inspect(engine).has_table("schema_info"):
+            engine.dispose()
+            raise StoreError(f"{_safe(url)} already holds a workbench store; open it instead")
+        s.metadata.create_all(engine)
+        empty = Model(name=model.name if model else "Untitled workspace")
+        with engine.begin() as conn:
+            conn.execute(insert(s.schema_info), [{"key": "schema_version", "value": str(s.SCHEMA_VERSION)}])
+            conn.execute(insert(s.workspace), [{"id": 1, **meta_row(empty), "revision": 0}])
+        store = cls(engine)
+        if model is not None:
+            store.commit(model, base=store.load())
+        return store
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """Open an existing store; refuse one of an unknown schema version with a clear message."""
+        engine = make_engine(url)
+        try:
+            with engine.connect() as conn:
+                if not inspect(conn).has_table("schema_info"):
+                    raise StoreError(f"{_safe(url)} is not a Journey Workbench store (no schema_info table)")
+                version = conn.execute(
+                    select(s.schema_info.c.value).where(s.schema_info.c.key == "schema_version")
+                ).scalar_one_or_none()
+        except OperationalError as exc:
+            engine.dispose()
+            raise StoreError(f"cannot open the store at {_safe(url)}: {exc.orig}") from exc
+        except StoreError:
+            engine.dispose()
+            raise
+        if version != str(s.SCHEMA_VERSION):
+            engine.dispose()
+            raise StoreVersionError(
+                f"the store at {_safe(url)} has schema version {version}; this workbench reads version "
+                f"{s.SCHEMA_VERSION}. Use a workbench release made for version {version}, or export the "
+                "workspace with it and import the export here."
+            )
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- the model ------------------------------------------------------------------------------
+    def load(self) -> Model:
+        """The whole model, read in one consistent snapshot."""
+        with self._snapshot() as conn:
+            meta = conn.execute(select(s.workspace).where(s.workspace.c.id == 1)).mappings().one()
+            tables = {
+                kind: [dict(r) for r in conn.execute(select(t).order_by(t.c.position, t.c.id)).mappings()]
+                for kind, t in s.ENTITY_TABLES.items()
+            }
+            links = {
+                kind: [dict(r) for r in conn.execute(select(t).order_by(t.c.position)).mappings()]
+                for kind, t in s.LINK_TABLES.items()
+            }
+        journey_order = {row["id"]: i for i, row in enumerate(tables["journeys"])}
+        for kind in ("episodes", "steps"):
+            tables[kind].sort(key=lambda r: (journey_order.get(r["journey"], 0), r["position"]))
+        return build_model(dict(meta), tables, links)
+
+    def commit(self, new: Model, *, base: Model) -> Model:
+        """Write what changed from ``base`` to ``new`` in one transaction; return ``new`` re-versioned.
+
+        Raises :class:`ConflictError` if the framework or a touched journey changed in the store
+        since ``base`` was loaded, and :class:`~workbench.model.ModelError` if ``new`` is unsound.
+        In both cases nothing is written.
+        """
+        if problems := new.problems():
+            raise ModelError("the model is not consistent; nothing was written:\n  " + "\n  ".join(problems))
+        old_fw, new_fw = framework_rows(base), framework_rows(new)
+        framework_changed = old_fw != new_fw or meta_row(base) != meta_row(new)
+        touched = [
+            j for j in dict.fromkeys([*base.journeys, *new.journeys])
+            if journey_rows(base, j) != journey_rows(new, j)
+        ]
+        if not framework_changed and not touched:
+            return new
+        try:
+            with self.engine.begin() as conn:
+                if framework_changed:
+                    self._bump(conn, s.workspace, 1, base.revision, "the life cycle model")
+                    conn.execute(update(s.workspace).where(s.workspace.c.id == 1).values(**meta_row(new)))
+                for j in touched:
+                    if j in base.journeys:
+                        self._bump(conn, s.journeys, j, base.journeys[j].revision, f"journey '{j}'")
+                old_rows = {**old_fw, **_journey_tables(base, touched)}
+                new_rows = {**new_fw, **_journey_tables(new, touched)}
+                order = [*FRAMEWORK[:5], "processes", "processes:links", "systems", "systems:links",
+                         "journeys", "episodes", "steps"]
+                for name in order:
+                    _write(conn, name, old_rows[name], new_rows[name])
+                for name in reversed(order):
+                    _delete(conn, name, old_rows[name], new_rows[name])
+        except IntegrityError as exc:
+            raise ConflictError(
+                "the write clashes with a change someone else saved meanwhile (for example a reason "
+                f"deleted or an id taken); reload and apply your change again. Nothing was written. ({exc.orig})"
+            ) from exc
+        out = new.copy()
+        out.revision = base.revision + 1 if framework_changed else base.revision
+        for j in touched:
+            if j in out.journeys:
+                before = base.journeys[j].revision if j in base.journeys else 0
+                out.journeys[j] = replace(out.journeys[j], revision=before + 1)
+        return out
+
+    def _bump(self, conn, table, key, expected: int, what: str) -> None:
+        result = conn.execute(
+            update(table).where(table.c.id == key, table.c.revision == expected)
+            .values(revision=table.c.revision + 1)
+        )
+        if result.rowcount != 1:
+            now = conn.execute(select(table.c.revision).where(table.c.id == key)).scalar_one_or_none()
+            state = "was deleted" if now is None else f"is now at revision {now}"
+            raise ConflictError(
+                f"{what} was changed by someone else since you loaded it (you edited revision {expected}, "
+                f"it {state}); reload and apply your change again. Nothing was written."
+            )
+
+    # -- settings -----------------------------------------------------------------------------------
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        with self.engine.connect() as conn:
+            raw = conn.execute(select(s.settings.c.value).where(s.settings.c.key == key)).scalar_one_or_none()
+        return default if raw is None else json.loads(raw)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        """Store a JSON-serialisable setting (replacing the previous value) in one transaction."""
+        raw = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        with self.engine.begin() as conn:
+            done = conn.execute(update(s.settings).where(s.settings.c.key == key)
+                                .values(value=raw, revision=s.settings.c.revision + 1)).rowcount
+            if not done:
+                conn.execute(insert(s.settings).values(key=key, value=raw, revision=1))
+
+    # -- helpers ----------------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {kind: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                    for kind, t in s.ENTITY_TABLES.items()}
+
+    def _snapshot(self):
+        conn = self.engine.connect()
+        if self.engine.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        return _Snapshot(conn)
+
+
+class _Snapshot:
+    def __init__(self, conn):
+        self.conn = conn
+
+    def __enter__(self):
+        self.conn.begin()
+        return self.conn
+
+    def __exit__(self, *exc):
+        self.conn.rollback()
+        self.conn.close()
+
+
+def _journey_tables(model: Model, journeys: list[str]) -> dict[str, Rows]:
+    out: dict[str, Rows] = {"journeys": {}, "episodes": {}, "steps": {}}
+    for j in journeys:
+        for name, rows in journey_rows(model, j).items():
+            out[name].update(rows)
+    return out
+
+
+def _table(name: str):
+    kind, _, links = name.partition(":")
+    return s.LINK_TABLES[kind] if links else s.ENTITY_TABLES[kind]
+
+
+def _key_clause(name: str, table, key):
+    kind, _, links = name.partition(":")
+    if links:
+        owner = LINK_OWNER[kind]
+        return (table.c[owner] == key[0]) & (table.c.reason == key[1])
+    return table.c.id == key
+
+
+def _write(conn, name: str, old: Rows, new: Rows) -> None:
+    table = _table(name)
+    added = [dict(row, revision=1) if name == "journeys" else row
+             for key, row in new.items() if key not in old]
+    if added:
+        conn.execute(insert(table), added)
+    for key, row in new.items():
+        if key in old and old[key] != row:
+            conn.execute(update(table).where(_key_clause(name, table, key)).values(**row))
+
+
+def _delete(conn, name: str, old: Rows, new: Rows) -> None:
+    table = _table(name)
+    for key in old:
+        if key not in new:
+            conn.execute(table.delete().where(_key_clause(name, table, key)))
+
+
+def _safe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+__all__ = ["ConflictError", "Store", "StoreError", "StoreVersionError", "make_engine", "ENTITY_TYPES"]
