@@ -8,12 +8,15 @@ The store persists a model by diffing it against the version it was loaded from.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from typing import Literal
 
+_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",
+                       "ð": "d", "þ": "th", "ł": "l", "Ł": "L", "đ": "d", "ı": "i"})
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EMOTIONS = range(-2, 3)
 SCORES = range(1, 6)
@@ -46,8 +49,14 @@ def slugify(text: str) -> str:
     >>> slugify("Ik verhuis naar een nieuw adres — snel!")
     'ik-verhuis-naar-een-nieuw-adres-snel'
     """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "item"
+    if not text.strip():
+        return "item"
+    folded = text.translate(_FOLD)
+    ascii_text = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if slug:
+        return slug
+    return "item-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]  # e.g. a label in another script
 
 
 @dataclass(frozen=True)
@@ -159,6 +168,11 @@ ENTITY_TYPES: dict[str, type] = {
 }
 
 
+SINGULAR = {"stages": "stage", "phases": "phase", "reasons": "reason", "channels": "channel",
+            "segments": "segment", "processes": "process", "systems": "system", "journeys": "journey",
+            "episodes": "episode", "steps": "step"}
+
+
 def field_names(kind: str) -> list[str]:
     """The attribute names of an entity kind, in declaration order."""
     return [f.name for f in fields(ENTITY_TYPES[kind])]
@@ -194,14 +208,20 @@ class Model:
         )
 
     def add(self, *entities: object) -> Model:
-        """Add (or replace) entities by their id; checks references. Returns the model for chaining."""
+        """Add (or replace) entities by their id, all or none; checks references. Returns the model."""
         kinds = {cls: kind for kind, cls in ENTITY_TYPES.items()}
+        trial = self.copy()
         for entity in entities:
-            kind = kinds[type(entity)]
-            problems = list(self._reference_problems(kind, entity))
+            kind = kinds.get(type(entity))
+            if kind is None:
+                raise TypeError(f"cannot add a {type(entity).__name__} to a model; expected one of "
+                                f"{', '.join(c.__name__ for c in ENTITY_TYPES.values())}")
+            problems = list(trial._reference_problems(kind, entity))
             if problems:
                 raise ModelError("; ".join(problems))
-            getattr(self, kind)[entity.id] = entity
+            getattr(trial, kind)[entity.id] = entity
+        for kind in ENTITY_TYPES:
+            setattr(self, kind, getattr(trial, kind))
         return self
 
     def phases_of(self, stage: str) -> list[Phase]:
@@ -233,7 +253,7 @@ class Model:
 
     # -- validation --------------------------------------------------------------------------------
     def _reference_problems(self, kind: str, e) -> Iterator[str]:
-        where = f"{kind[:-1]} '{e.id}'"
+        where = f"{SINGULAR[kind]} '{e.id}'"
         if not SLUG.match(e.id):
             yield f"{where}: id must be a lowercase slug like '{slugify(e.id)}'"
         refs: list[tuple[str, str | None, str]] = {
@@ -265,6 +285,8 @@ class Model:
                 v = getattr(e, attr)
                 if v is not None and v not in SCORES:
                     yield f"{where}: {attr} {v} is outside 1..5"
+        if kind == "episodes" and e.emotion is not None and e.emotion not in EMOTIONS:
+            yield f"{where}: emotion {e.emotion} is outside -2..+2"
         if kind == "journeys" and e.state not in JOURNEY_STATES:
             yield f"{where}: state must be 'current' or 'future', not '{e.state}'"
 
@@ -311,6 +333,8 @@ class Model:
             raise ReasonInUse(reason, linked)
         if relink_to is not None:
             self._get("reasons", relink_to)
+            if relink_to == reason:
+                raise ModelError(f"cannot move the links of reason '{reason}' to itself while deleting it")
         self._relink(reason, relink_to)
         del self.reasons[reason]
 
@@ -343,12 +367,14 @@ class Model:
         try:
             return getattr(self, kind)[id]
         except KeyError:
-            raise ModelError(f"unknown {kind[:-1]} '{id}'{_did_you_mean(id, getattr(self, kind))}") from None
+            raise ModelError(f"unknown {SINGULAR[kind]} '{id}'{_did_you_mean(id, getattr(self, kind))}") from None
 
 
 def _insert(items: dict, entity, before: str | None) -> dict:
-    if before is None or before not in items:
+    if before is None:
         return {**items, entity.id: entity}
+    if before not in items:
+        raise ModelError(f"cannot place '{entity.id}' before unknown '{before}'{_did_you_mean(before, items)}")
     out = {}
     for key, value in items.items():
         if key == before:
