@@ -1,0 +1,110 @@
+"""Writing the workshop journey sheet: Instructions, the steps with drop-downs, and a hidden Lists sheet."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import xlsxwriter
+
+from workbench.interchange.excel_write import (
+    BOOLEANS,
+    EMOTIONS,
+    SCORES,
+    SPARE_ROWS,
+    Styles,
+    add_dropdown,
+    write_table,
+)
+from workbench.interchange.workshop import COLUMNS, SHEET
+from workbench.model import Model, ModelError, did_you_mean
+
+INSTRUCTIONS = [
+    "How to fill in the journey sheet",
+    "",
+    f"Fill in the sheet '{SHEET}': one row per step of a journey, in the order the customer takes them.",
+    "journey — the journey title in the customer's voice (\"I move house\"), on every row. Rows with the "
+    "same journey form one journey; an existing journey with that title (or id) is replaced.",
+    "episode — the chapter the step belongs to (\"I orientate\"); 5 to 7 per journey work well. Optional.",
+    "step — what the customer does, in a few words. Required.",
+    "channel — where the contact happens: pick one from the list.",
+    "touchpoint, need — the page, letter or call, and what the customer needs in their own words.",
+    "emotion, target_emotion — how the customer feels and how we want them to feel: -2 (very negative) "
+    "to 2 (very positive).",
+    "satisfaction, importance_to_customer, importance_to_organisation — scores from 1 (low) to 5 (high).",
+    "moment_of_truth — TRUE for a step that makes or breaks the journey.",
+    "notes — anything else worth keeping.",
+    "reason — the contact reason this step belongs to: pick one from the list (its label or its id).",
+    "",
+    "Grey example rows show the idea: overwrite or delete them before importing.",
+    "Import with: workbench import PATH THIS_FILE.xlsx --journeys",
+]
+EXAMPLE_EPISODES = [
+    ("I orientate", "Checks on the website what moving means for the subscription", "Moving page",
+     "I want to know what I have to arrange", 0, 1),
+    ("I arrange the move", "Passes on the new address and the moving date", "Moving form",
+     "I want it to work on day one at the new address", -1, 1),
+    ("I settle in", "Checks that everything works at the new address", "Installation at home",
+     "I want to be online again straight away", 1, 2),
+]
+
+
+def write_workshop_xlsx(path: str | Path, model: Model, journeys: list[str] | None,
+                        example_rows: bool) -> None:
+    selected = list(model.journeys) if journeys is None else list(journeys)
+    for key in selected:
+        if key not in model.journeys:
+            raise ModelError(f"unknown journey '{key}'{did_you_mean(key, model.journeys)}")
+    channel_names, reason_names, journey_names = (_names(getattr(model, kind))
+                                                  for kind in ("channels", "reasons", "journeys"))
+    rows = [[journey_names[j], model.episodes[s.episode].label if s.episode else None, s.label,
+             channel_names.get(s.channel), s.touchpoint, s.need, s.emotion, s.target_emotion, s.satisfaction,
+             s.importance_to_customer, s.importance_to_organisation, True if s.moment_of_truth else None,
+             s.notes, reason_names.get(s.reason)]
+            for j in selected for s in model.steps_of(j)]
+    examples = not rows and example_rows
+    if examples:
+        rows = _example_rows(list(channel_names.values()), list(reason_names.values()))
+    with xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                         "strings_to_urls": False}) as book:
+        styles = Styles(book)
+        intro = book.add_worksheet("Instructions")
+        intro.write(0, 0, INSTRUCTIONS[0], styles.title)
+        for i, line in enumerate(INSTRUCTIONS[1:], start=1):
+            intro.write_string(i, 0, line)
+        intro.set_column(0, 0, 120)
+        sheet = book.add_worksheet(SHEET)
+        write_table(sheet, styles, COLUMNS, rows, styles.example if examples else None)
+        lists = book.add_worksheet("Lists")
+        for col, values in enumerate((channel_names, reason_names, journey_names)):
+            for row, value in enumerate(values.values()):
+                lists.write_string(row, col, value)
+        lists.hide()
+        sheet.activate()
+        last = len(rows) + SPARE_ROWS
+        spans = {"channel": ("A", len(channel_names)), "reason": ("B", len(reason_names)),
+                 "journey": ("C", len(journey_names))}
+        for name, (letter, count) in spans.items():
+            if count:
+                add_dropdown(sheet, COLUMNS.index(name), last, f"=Lists!${letter}$1:${letter}${count}",
+                             strict=False)
+        for name, source in (("emotion", EMOTIONS), ("target_emotion", EMOTIONS), ("satisfaction", SCORES),
+                             ("importance_to_customer", SCORES), ("importance_to_organisation", SCORES),
+                             ("moment_of_truth", BOOLEANS)):
+            add_dropdown(sheet, COLUMNS.index(name), last, source)
+
+
+def _names(items: dict) -> dict[str, str]:
+    """id → what the sheet shows: the label, or the id where labels are shared or look like another id."""
+    counts = Counter(item.label.strip() for item in items.values())
+    return {key: item.label.strip() if counts[item.label.strip()] == 1 and item.label.strip() not in items
+            and item.label.strip() else key for key, item in items.items()}
+
+
+def _example_rows(channels: list[str], reasons: list[str]) -> list[list]:
+    rows = []
+    for i, (episode, step, touchpoint, need, emotion, target) in enumerate(EXAMPLE_EPISODES):
+        rows.append(["Example: I move house", episode, step, channels[i % len(channels)] if channels else None,
+                     touchpoint, need, emotion, target, 3, 4, 3, True if i == 1 else None, None,
+                     reasons[i % len(reasons)] if reasons else None])
+    return rows
