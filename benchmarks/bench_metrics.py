@@ -1,0 +1,220 @@
+"""Speed and memory of ``workbench.metrics.measure`` against a hand-written Polars query and pandas.
+
+Run by hand:
+    python benchmarks/bench_metrics.py --events 10_000_000
+    python benchmarks/bench_metrics.py --stream-events 100_000_000
+
+The first mode computes the standard KPI set by reason x channel x segment x month three ways in one
+process, prints times and ratios (target: workbench <= 1.3x the baseline) and checks that all three give
+the same numbers. The second generates the events month by month to Parquet (never all in memory) and
+runs ``measure`` with the streaming engine in a child process, reporting its time and peak RSS
+(target under 8 GB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from workbench.metrics import Dimensions, measure
+
+KPIS = ["volume", "customers", "cost", "cost_per_contact", "aht", "complaint_rate", "repeat_rate", "fcr",
+        "nps", "ces", "csat", "digital_share"]
+BY = ["reason", "channel", "segment", "period"]
+CHANNELS = {"phone": False, "email": True, "chat": True, "app": True, "web": True, "shop": False}
+SEGMENTS = ["private", "business", "student", "senior"]
+REASONS = [f"r{i:02d}" for i in range(1, 71)]
+MONTHS = 12
+
+
+def dims() -> Dimensions:
+    return Dimensions.build(reasons={r: (f"p{int(r[1:]) % 12}", f"s{int(r[1:]) % 5}") for r in REASONS},
+                            channels=CHANNELS)
+
+
+def generate_month(month: int, n: int, n_customers: int, seed: int = 7) -> pl.DataFrame:
+    """``n`` canonical contacts in month ``month`` (1-12 of 2025); 15% repeat an earlier contact."""
+    rng = np.random.default_rng([seed, month])
+    weights = 1.0 / np.arange(1, len(REASONS) + 1) ** 0.8
+    reason = rng.choice(len(REASONS), n, p=weights / weights.sum())
+    customer = rng.integers(0, n_customers, n)
+    start = np.datetime64(f"2025-{month:02d}-01", "us").astype(np.int64)
+    end = np.datetime64(f"2025-{month + 1:02d}-01" if month < 12 else "2026-01-01", "us").astype(np.int64)
+    ts = rng.integers(start, end, n)
+    again = rng.random(n) < 0.15
+    src = rng.integers(0, n, again.sum())
+    customer[again], reason[again] = customer[src], reason[src]
+    ts[again] = ts[src] + rng.integers(1, 10 * 86_400_000_000, again.sum())
+    channel = rng.choice(len(CHANNELS), n, p=[0.35, 0.15, 0.1, 0.2, 0.15, 0.05])
+
+    def survey(lo: int, hi: int, p: float) -> np.ndarray:
+        return np.where(rng.random(n) < p, rng.integers(lo, hi + 1, n), -1)
+
+    frame = pl.DataFrame({
+        "customer_id": pl.Series(customer).cast(pl.String),
+        "timestamp": pl.Series(ts).cast(pl.Datetime("us", "UTC")),
+        "channel": pl.Series(list(CHANNELS)).gather(channel),
+        "reason": pl.Series(REASONS).gather(reason),
+        "source_code": pl.Series([f"SRC-{r}" for r in REASONS]).gather(reason),
+        "segment": pl.Series(SEGMENTS).gather(rng.integers(0, len(SEGMENTS), n)),
+        "cost": np.round(rng.gamma(2.0, 3.0, n), 2),
+        "handling_seconds": np.where(rng.random(n) < 0.02, np.nan, rng.gamma(3.0, 120.0, n)),
+        "complaint": rng.random(n) < 0.03,
+        "resolved": rng.random(n) < 0.8,
+        "nps": survey(0, 10, 0.10), "ces": survey(1, 7, 0.05), "csat": survey(1, 5, 0.08),
+    })
+    return frame.with_columns(
+        pl.concat_str(pl.lit("C"), pl.col("customer_id").str.zfill(9)).alias("customer_id"),
+        pl.col("handling_seconds").fill_nan(None),
+        *(pl.when(pl.col(c) >= 0).then(pl.col(c)).cast(pl.Int8).alias(c) for c in ("nps", "ces", "csat")))
+
+
+def write_events(folder: Path, n: int) -> str:
+    """Write ``n`` events as one Parquet file per month; return the glob to scan."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for month in range(1, MONTHS + 1):
+        rows = n // MONTHS + (1 if month <= n % MONTHS else 0)
+        generate_month(month, rows, max(n // 10, 1)).write_parquet(folder / f"month=2025-{month:02d}.parquet")
+    return str(folder / "*.parquet")
+
+
+def workbench_query(source: str, engine: str = "auto") -> pl.DataFrame:
+    return measure(pl.scan_parquet(source), by=BY, period="month", kpis=KPIS, dims=dims(), engine=engine)
+
+
+def baseline_query(source: str) -> pl.DataFrame:
+    """The same figures as a minimal hand-written Polars query (no ties in the synthetic timestamps)."""
+    ts, nxt = pl.col("timestamp"), pl.col("timestamp").shift(-1)
+    same = (pl.col("customer_id").shift(-1) == pl.col("customer_id")) & (pl.col("reason").shift(-1) == pl.col("reason"))
+    repeat = (same & (nxt > ts) & (nxt - ts <= pl.duration(days=7))).fill_null(False).cast(pl.Float64)
+    digital = [c for c, d in CHANNELS.items() if d]
+    s = pl.col("nps")
+    return (pl.scan_parquet(source).sort("customer_id", "reason", "timestamp")
+            .with_columns(repeat.alias("repeat"), pl.col("timestamp").dt.truncate("1mo").dt.date().alias("period"))
+            .group_by(BY).agg(
+                pl.len().alias("volume"), pl.col("customer_id").n_unique().alias("customers"),
+                pl.col("cost").sum(), pl.col("cost").mean().alias("cost_per_contact"),
+                pl.col("handling_seconds").mean().alias("aht"),
+                pl.col("complaint").cast(pl.Float64).mean().alias("complaint_rate"),
+                pl.col("repeat").mean().alias("repeat_rate"), (1 - pl.col("repeat").mean()).alias("fcr"),
+                (100 * ((s >= 9).cast(pl.Int64).sum() - (s <= 6).cast(pl.Int64).sum()) / s.count()).alias("nps"),
+                pl.col("ces").cast(pl.Float64).mean(),
+                ((pl.col("csat") >= 4).sum() / pl.col("csat").count()).alias("csat"),
+                pl.col("channel").is_in(digital).cast(pl.Float64).mean().alias("digital_share"))
+            .sort(BY).collect())
+
+
+def pandas_query(source: str):
+    import pandas as pd
+
+    df = pd.read_parquet(Path(source).parent, engine="pyarrow")
+    df = df.sort_values(["customer_id", "reason", "timestamp"], kind="stable").reset_index(drop=True)
+    nxt = df["timestamp"].shift(-1)
+    same = (df["customer_id"].shift(-1) == df["customer_id"]) & (df["reason"].shift(-1) == df["reason"])
+    gap = nxt - df["timestamp"]
+    df["repeat"] = (same & (gap > pd.Timedelta(0)) & (gap <= pd.Timedelta(days=7))).astype(float)
+    df["period"] = df["timestamp"].dt.tz_convert(None).dt.to_period("M").dt.start_time.dt.date
+    df["digital"] = df["channel"].map(CHANNELS).astype(float)
+    df["complaint_f"] = df["complaint"].astype(float)
+    nps = df["nps"].astype("float")
+    df["nps_p"] = np.where(nps.isna(), np.nan, (nps >= 9).astype(float) - (nps <= 6).astype(float))
+    csat = df["csat"].astype("float")
+    df["csat_ok"] = np.where(csat.isna(), np.nan, (csat >= 4).astype(float))
+    df["ces_f"] = df["ces"].astype("float")
+    g = df.groupby(BY, observed=True, sort=True)
+    out = pd.DataFrame({
+        "volume": g.size(), "customers": g["customer_id"].nunique(), "cost": g["cost"].sum(),
+        "cost_per_contact": g["cost"].mean(), "aht": g["handling_seconds"].mean(),
+        "complaint_rate": g["complaint_f"].mean(), "repeat_rate": g["repeat"].mean(),
+        "fcr": 1 - g["repeat"].mean(), "nps": 100 * g["nps_p"].mean(), "ces": g["ces_f"].mean(),
+        "csat": g["csat_ok"].mean(), "digital_share": g["digital"].mean()}).reset_index()
+    return pl.from_pandas(out)
+
+
+def same_numbers(a: pl.DataFrame, b: pl.DataFrame, name: str) -> None:
+    joined = a.join(b, on=BY, how="full", suffix="_b", nulls_equal=True)
+    assert joined.height == a.height == b.height, f"{name}: {a.height} vs {b.height} groups"
+    for k in KPIS:
+        x, y = (joined[c].cast(pl.Float64).fill_nan(None) for c in (k, f"{k}_b"))
+        bad = ((x - y).abs() > 1e-6 * (1 + y.abs())).fill_null(x.is_null() != y.is_null()).sum()
+        assert bad == 0, f"{name}: {bad} groups differ on {k}"
+    print(f"  {name}: same numbers on {a.height:,} groups x {len(KPIS)} KPIs")
+
+
+def timed(label: str, fn, *args):
+    start = time.perf_counter()
+    out = fn(*args)
+    took = time.perf_counter() - start
+    print(f"  {label:<10} {took:7.2f} s")
+    return out, took
+
+
+def run_compare(n: int, pandas: bool) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        source = write_events(Path(tmp) / "events", n)
+        print(f"generated {n:,} events in {time.perf_counter() - start:.1f} s; polars {pl.__version__}, "
+              f"{pl.thread_pool_size()} threads")
+        timed("warm-up", baseline_query, source)
+        base, t_base = timed("baseline", baseline_query, source)
+        wb, t_wb = timed("workbench", workbench_query, source)
+        print(f"  ratio workbench / baseline = {t_wb / t_base:.2f} (target <= 1.3)")
+        same_numbers(wb, base, "workbench vs baseline")
+        if pandas:
+            pd_out, t_pd = timed("pandas", pandas_query, source)
+            print(f"  ratio pandas / workbench = {t_pd / t_wb:.2f}")
+            same_numbers(wb, pd_out.with_columns(pl.col("volume").cast(pl.Int64),
+                                                 pl.col("customers").cast(pl.Int64)), "workbench vs pandas")
+
+
+def run_stream(n: int, folder: str | None, engines: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(folder or tmp) / "events"
+        if len(list(root.glob("*.parquet"))) < MONTHS:
+            start = time.perf_counter()
+            write_events(root, n)
+            print(f"generated {n:,} events month by month in {time.perf_counter() - start:.1f} s")
+        for engine in engines:
+            start = time.perf_counter()
+            child = subprocess.run([sys.executable, __file__, "--child", str(root / "*.parquet"), engine],
+                                   capture_output=True, text=True)
+            took = time.perf_counter() - start
+            if child.returncode:
+                print(f"  {engine}: failed after {took:.1f} s\n{child.stderr[-2000:]}")
+                continue
+            print(f"  measure engine={engine}: {took:.1f} s, {child.stdout.strip()}")
+
+
+def child(source: str, engine: str) -> None:
+    out = workbench_query(source, engine)
+    peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2
+    print(f"{out.height:,} groups, peak RSS {peak_gb:.2f} GB (target < 8)")
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        return child(sys.argv[2], sys.argv[3])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=lambda s: int(s.replace("_", "")), default=1_000_000)
+    parser.add_argument("--stream-events", type=lambda s: int(s.replace("_", "")), default=None)
+    parser.add_argument("--folder", help="keep/reuse the generated Parquet here (stream mode)")
+    parser.add_argument("--no-pandas", action="store_true")
+    parser.add_argument("--engines", default="streaming",
+                        help="stream mode: comma-separated collect engines, e.g. streaming,in-memory")
+    args = parser.parse_args()
+    if args.stream_events:
+        run_stream(args.stream_events, args.folder, args.engines.split(","))
+    else:
+        run_compare(args.events, not args.no_pandas)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,242 @@
+"""Group contact events by any mix of model and data dimensions and compute KPIs for every group.
+
+Semantics
+---------
+* Every KPI of every group is computed from that group's events (``group_by(...).agg``), so
+  non-additive KPIs (NPS, rates, means, distinct customers) are recomputed at every level, never averaged.
+* ``phase`` and ``stage`` come from ``Dimensions.reasons``; events on a reason missing there get a null
+  phase/stage group (visible, not dropped).
+* ``journey``, ``process`` and ``system`` are many-to-many: a contact on reason R counts once toward
+  every journey linked to R, so journey figures overlap and do not add up to the grand total.
+  Contacts on reasons linked to no journey form the null journey group.
+* ``digital`` is looked up from ``Dimensions.channels``; a channel missing there is an error.
+* ``period`` is the UTC calendar period (weeks start on Monday) of ``timestamp``, as a ``Date``.
+* Repeats are marked on all events before any filter (see ``kpis.mark_repeats``).
+* A dimension that is already an events column is used as it is (no lookup in ``dims``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import polars as pl
+
+from workbench.metrics.custom import CustomKpi, check_columns, did_you_mean, parse_custom_kpis
+from workbench.metrics.dimensions import MANY_TO_MANY, REASON_ATTRIBUTES, Dimensions
+from workbench.metrics.kpis import CATALOGUE, DEFAULT_KPIS, mark_repeats, share
+
+PERIODS = {"day": "1d", "week": "1w", "month": "1mo", "quarter": "1q", "year": "1y"}
+DIMS_DERIVED = (*REASON_ATTRIBUTES, *MANY_TO_MANY, "digital")
+
+Events = pl.LazyFrame | pl.DataFrame
+CustomSpecs = Sequence[CustomKpi | Mapping[str, Any]] | None
+
+
+def measure(events: Events, *, by: Sequence[str], kpis: Sequence[str] | None = None, period: str | None = None,
+            dims: Dimensions | None = None, repeat_days: int = 7, custom: CustomSpecs = None,
+            filters: Mapping[str, Any] | None = None, share_of: str | None = None,
+            engine: str = "auto") -> pl.DataFrame:
+    """KPIs per group of ``by``, one row per group, sorted by the ``by`` columns (nulls last).
+
+    Parameters
+    ----------
+    events : canonical contact rows (``workbench.sources.canonical``), lazy or not.
+    by : any of reason, phase, stage, journey, process, system, channel, digital, segment, period and
+        any other events column (brand, country, ...). ``[]`` gives the grand total.
+    kpis : catalogue ids (``CATALOGUE``) and/or custom ids; default all catalogue KPIs (without
+        ``digital_share`` when no ``dims``) followed by the custom ones.
+    period : day | week | month | quarter | year; adds ``period`` to ``by`` if it is not there.
+    dims : the model's dimension tables; needed for phase, stage, journey, process, system, digital.
+    repeat_days : N of the repeat-contact window.
+    custom : custom KPI definitions (``CustomKpi`` or dicts); all of them are computed.
+    filters : ``{dimension: [values]}`` (a single value is allowed), applied after marking repeats.
+    share_of : the dimension whose members share the parent's contacts (default: the last ``by``).
+    engine : passed to ``LazyFrame.collect`` ("auto", "streaming", ...).
+    """
+    by = _with_period(by, period)
+    plan = _plan(events, by=by, kpis=kpis, period=period, dims=dims, repeat_days=repeat_days, custom=custom,
+                 filters=filters, share_of=share_of)
+    return _collect([plan], events, dims, engine)[0]
+
+
+def measure_lazy(events: Events, *, by: Sequence[str], kpis: Sequence[str] | None = None,
+                 period: str | None = None, dims: Dimensions | None = None, repeat_days: int = 7,
+                 custom: CustomSpecs = None, filters: Mapping[str, Any] | None = None,
+                 share_of: str | None = None) -> pl.LazyFrame:
+    """``measure`` as a LazyFrame, to compose with further lazy steps (validation happens now)."""
+    return _plan(events, by=_with_period(by, period), kpis=kpis, period=period, dims=dims,
+                 repeat_days=repeat_days, custom=custom, filters=filters, share_of=share_of)
+
+
+def rollup(events: Events, *, by: Sequence[str], levels: Iterable[int] | None = None,
+           period: str | None = None, engine: str = "auto", **options: Any) -> pl.DataFrame:
+    """``measure`` at every prefix of ``by`` (``level`` k groups by ``by[:k]``; 0 is the grand total).
+
+    All levels are recomputed from the events. The columns a level does not group by are null; the
+    ``level`` column tells a subtotal from a null group. Rows are in outline order: each subtotal comes
+    before its children (sorted by the ``by`` columns, nulls first, then by level). With
+    ``levels=[0, len(by)]`` this is ``measure`` plus the grand total row. ``share`` defaults to the
+    share of the level above.
+    """
+    by = _with_period(by, period)
+    levels = sorted(set(range(len(by) + 1) if levels is None else levels))
+    if not levels or levels[0] < 0 or levels[-1] > len(by):
+        raise ValueError(f"levels must lie in 0..{len(by)}, got {levels}")
+    plans = [_plan(events, by=by[:k], period=period, **options) for k in levels]
+    schema = _plan(events, by=by, period=period, **options).collect_schema()
+    frames = _collect(plans, events, options.get("dims"), engine)
+    out = pl.concat([
+        f.select(*(f[c] if c in f.columns else pl.lit(None, schema[c]).alias(c) for c in by),
+                 pl.lit(k, pl.Int8).alias("level"), *(c for c in f.columns if c not in by))
+        for k, f in zip(levels, frames, strict=True)])
+    return out.sort([*by, "level"], nulls_last=False) if by else out
+
+
+def _with_period(by: Sequence[str], period: str | None) -> list[str]:
+    if isinstance(by, str):
+        raise TypeError(f"by must be a list of dimension names, got the string {by!r}")
+    by = list(by)
+    return by + ["period"] if period and "period" not in by else by
+
+
+def _plan(events: Events, *, by: list[str], kpis: Sequence[str] | None = None, period: str | None = None,
+          dims: Dimensions | None = None, repeat_days: int = 7, custom: CustomSpecs = None,
+          filters: Mapping[str, Any] | None = None, share_of: str | None = None) -> pl.LazyFrame:
+    lf = events.lazy()
+    columns = lf.collect_schema().names()
+    custom = list(custom or [])
+    custom_kpis = [c for c in custom if isinstance(c, CustomKpi)]
+    custom_kpis += parse_custom_kpis([c for c in custom if not isinstance(c, CustomKpi)])
+    check_columns(custom_kpis, columns)
+    filters = {k: list(v) if isinstance(v, list | tuple | set) else [v] for k, v in (filters or {}).items()}
+    _check_dimensions(by, columns, dims, period, "by")
+    _check_dimensions(list(filters), columns, dims, period, "filters")
+    kpi_ids = _resolve_kpis(kpis, custom_kpis, dims, columns)
+    defs = [CATALOGUE[k] for k in kpi_ids if k in CATALOGUE]
+    needs = set().union(*(d.needs for d in defs))
+    if "parent_volume" in needs:
+        share_of = share_of or (by[-1] if by else None)
+        if share_of is not None and share_of not in by:
+            raise ValueError(f"share_of={share_of!r} is not one of the by columns {by}")
+
+    if "repeat" in needs:
+        lf = mark_repeats(lf, repeat_days)
+    wanted = set(by) | set(filters) | ({"digital"} if "digital" in needs else set())
+    lf = _derive(lf, wanted - {*MANY_TO_MANY}, columns, period, dims)
+    lf = _apply_filters(lf, filters, columns, dims)
+
+    aggs = [d.expr() for d in defs if not d.after_grouping] + [c.expr() for c in custom_kpis]
+    if "parent_volume" in needs and "volume" not in kpi_ids:
+        aggs.append(CATALOGUE["volume"].expr())
+    out = _group(_explode(lf, by, columns, dims, filters), by, aggs)
+    if "parent_volume" in needs:
+        parent = [c for c in by if c != share_of]
+        totals = _group(_explode(lf, parent, columns, dims, filters), parent,
+                        [pl.len().cast(pl.Int64).alias("parent_volume")])
+        out = out.join(totals, on=parent, how="left", nulls_equal=True) if parent else out.join(totals,
+                                                                                                how="cross")
+        out = out.with_columns(share())
+    out = out.select(*by, *kpi_ids)
+    return out.sort(by, nulls_last=True) if by else out
+
+
+def _collect(plans: list[pl.LazyFrame], events: Events, dims: Dimensions | None, engine: str) -> list[pl.DataFrame]:
+    try:
+        return pl.collect_all(plans, engine=engine)
+    except pl.exceptions.InvalidOperationError as exc:
+        unknown = _unknown_channels(events, dims)
+        if unknown:
+            raise ValueError(f"channel(s) {unknown} are not in Dimensions.channels, so their digital flag "
+                             f"is unknown; add them to the model's channels") from exc
+        raise
+
+
+def _unknown_channels(events: Events, dims: Dimensions | None) -> list[str]:
+    if dims is None or "channel" not in events.lazy().collect_schema().names():
+        return []
+    known = dims.channels["channel"].to_list()
+    found = events.lazy().select(pl.col("channel").unique()).collect()["channel"]
+    return sorted(c for c in found.to_list() if c is not None and c not in known)
+
+
+def _group(lf: pl.LazyFrame, by: list[str], aggs: list[pl.Expr]) -> pl.LazyFrame:
+    return lf.group_by(by).agg(aggs) if by else lf.select(aggs)
+
+
+def _derive(lf: pl.LazyFrame, wanted: set[str], columns: list[str], period: str | None,
+            dims: Dimensions | None) -> pl.LazyFrame:
+    """Add the one-to-one derived columns (period, digital, phase, stage) that are wanted."""
+    if "period" in wanted and "period" not in columns:
+        lf = lf.with_columns(pl.col("timestamp").dt.truncate(PERIODS[period]).dt.date().alias("period"))
+    if "digital" in wanted and "digital" not in columns:
+        ch = dims.channels
+        lf = lf.with_columns(pl.col("channel").replace_strict(ch["channel"], ch["digital"],
+                                                              return_dtype=pl.Boolean).alias("digital"))
+    attrs = [a for a in REASON_ATTRIBUTES if a in wanted and a not in columns]
+    if attrs:
+        lf = lf.join(dims.reasons.lazy().select("reason", *attrs), on="reason", how="left")
+    return lf
+
+
+def _apply_filters(lf: pl.LazyFrame, filters: dict[str, list], columns: list[str],
+                   dims: Dimensions | None) -> pl.LazyFrame:
+    for name, values in filters.items():
+        if name in MANY_TO_MANY and name not in columns:
+            lf = lf.filter(pl.col("reason").is_in(dims.reasons_where(name, values)))
+        else:
+            lf = lf.filter(pl.col(name).is_in(values))
+    return lf
+
+
+def _explode(lf: pl.LazyFrame, by: list[str], columns: list[str], dims: Dimensions | None,
+             filters: dict[str, list]) -> pl.LazyFrame:
+    """Join the many-to-many link tables for the by columns that need them (one row per link)."""
+    for name in by:
+        if name in MANY_TO_MANY and name not in columns:
+            links = getattr(dims, MANY_TO_MANY[name]).lazy()
+            if name in filters:
+                links = links.filter(pl.col(name).is_in(filters[name]))
+            lf = lf.join(links, on="reason", how="left")
+    return lf
+
+
+def _check_dimensions(names: list[str], columns: list[str], dims: Dimensions | None, period: str | None,
+                      where: str) -> None:
+    valid = sorted({*columns, *DIMS_DERIVED, "period"} - {"repeat"})
+    for name in names:
+        if name not in valid:
+            raise ValueError(f"{where}: unknown dimension '{name}'.{did_you_mean(name, valid)} "
+                             f"Valid: {', '.join(valid)}")
+        if name in DIMS_DERIVED and name not in columns and dims is None:
+            raise ValueError(f"{where}: '{name}' comes from the model; pass dims=Dimensions(...)")
+        if name == "period" and name not in columns and period not in PERIODS:
+            raise ValueError(f"{where}: 'period' needs period= one of {', '.join(PERIODS)}"
+                             f"{'' if period is None else f', got {period!r}.'}"
+                             f"{did_you_mean(period, PERIODS) if period else ''}")
+    if len(set(names)) != len(names):
+        raise ValueError(f"{where}: a dimension is listed twice: {names}")
+
+
+def _resolve_kpis(kpis: Sequence[str] | None, custom: list[CustomKpi], dims: Dimensions | None,
+                  columns: list[str]) -> list[str]:
+    has_digital = dims is not None or "digital" in columns
+    custom_ids = [c.id for c in custom]
+    if kpis is None:
+        chosen = [k for k in DEFAULT_KPIS if has_digital or k != "digital_share"]
+    else:
+        if isinstance(kpis, str):
+            raise TypeError(f"kpis must be a list of KPI ids, got the string {kpis!r}")
+        valid = [*CATALOGUE, *custom_ids]
+        for k in kpis:
+            if k not in valid:
+                raise ValueError(f"unknown KPI '{k}'.{did_you_mean(k, valid)} Valid: {', '.join(valid)}")
+        if "digital_share" in kpis and not has_digital:
+            raise ValueError("KPI 'digital_share' needs dims=Dimensions(...) with the channels")
+        chosen = list(dict.fromkeys(kpis))
+    missing = {k: sorted(CATALOGUE[k].columns - set(columns)) for k in chosen if k in CATALOGUE}
+    problems = [f"KPI '{k}' needs column(s) {cols}" for k, cols in missing.items() if cols]
+    if problems:
+        raise ValueError("; ".join(problems) + f". The events have {columns}; "
+                         "workbench.sources.canonical.conform adds the missing canonical columns as nulls")
+    return chosen + [c for c in custom_ids if c not in chosen]
