@@ -113,8 +113,3 @@ class Workspace:
 
     def __repr__(self) -> str:
         return f"Workspace({str(self.path)!r}, store={self.store.url!r})"
-
-
-def open(path: str | Path) -> Workspace:  # noqa: A001 - `wb.open(path)` reads naturally in notebooks
-    """Open the workspace at ``path``."""
-    return Workspace.open(path)

@@ -16,6 +16,8 @@ The good rows stay lazy: the returned frame reads the source again when it is co
 
 from __future__ import annotations
 
+import dataclasses
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,9 +75,12 @@ def load_source(spec: SourceSpec, *, channels: set[str] | None = None, crosswalk
     """Read ``spec``'s source into canonical contacts; count, locate and reject or quarantine bad rows.
 
     ``channels`` are the model's channel ids (``None``: any channel is accepted); ``crosswalk`` maps
-    source codes to reasons (``None``: every code is unmapped). ``workspace_dir`` is needed to quarantine.
+    source codes to reasons (``None``: every code is unmapped). ``workspace_dir`` is needed to quarantine;
+    a relative file location is read relative to it (so a workspace folder can be moved).
     """
     crosswalk = crosswalk if crosswalk is not None else Crosswalk()
+    if workspace_dir is not None and spec.kind != "sql" and not Path(spec.location).expanduser().is_absolute():
+        spec = dataclasses.replace(spec, location=str(Path(workspace_dir) / spec.location))
     raw = read_raw(spec)
     staged, checks, source_columns = _stage(spec, raw, channels)
     raw_schema = {c: t for c, t in raw.frame.collect_schema().items() if c in source_columns}

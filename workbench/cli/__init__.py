@@ -1,0 +1,16 @@
+"""The `workbench` command line: a thin layer over the package.
+
+Exit codes: 0 ok, 1 findings or rejected input, 2 usage errors.
+"""
+
+from __future__ import annotations
+
+from workbench.cli import analysis_cmds, data_cmds, model_cmds  # noqa: F401 - they register their commands
+from workbench.cli._app import app
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

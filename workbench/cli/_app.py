@@ -1,0 +1,75 @@
+"""The Typer application and the helpers every command shares."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    name="workbench", no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+    help="Journey Workbench: data-driven customer journey management (Frame, Map, Link, Measure, "
+         "Prioritise, Publish). Exit codes: 0 ok, 1 findings or rejected input, 2 usage errors.",
+)
+_WIDTH = None if sys.stdout.isatty() else 200  # files and pipes get wide tables, not 80 columns
+out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
+err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
+
+WorkspacePath = Annotated[Path, typer.Argument(help="The workspace folder.")]
+OutFile = Annotated[Path | None, typer.Option("--out", help="Also write the table to FILE (.csv, .parquet or .xlsx).")]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print ``message`` on stderr and return the Exit to raise."""
+    err.print(message, markup=False)
+    return typer.Exit(code)
+
+
+def open_workspace(path: Path):
+    from workbench.workspace import Workspace, WorkspaceError
+
+    try:
+        return Workspace.open(path)
+    except WorkspaceError as exc:
+        raise fail(f"error: {exc}", 2) from None
+
+
+def print_frame(frame: pl.DataFrame, *, title: str | None = None, formats: dict[str, str] | None = None) -> None:
+    """A frame as a terminal table; ``formats`` maps columns to format strings like ``{:,.0f}``."""
+    formats = formats or {}
+    table = Table(*frame.columns, title=title, title_justify="left")
+    for row in frame.iter_rows():
+        table.add_row(*(_cell(v, formats.get(c)) for c, v in zip(frame.columns, row, strict=True)))
+    out.print(table)
+
+
+def _cell(value, fmt: str | None) -> str:
+    if value is None:
+        return "—"
+    if fmt:
+        return fmt.format(value)
+    if isinstance(value, float):
+        return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, list):
+        return " → ".join(map(str, value))
+    return str(value)
+
+
+def write_out(frame: pl.DataFrame, path: Path | None, *, sheet: str = "data") -> None:
+    """Write ``frame`` to ``path`` by extension (.csv, .parquet, .xlsx); nothing when path is None."""
+    if path is None:
+        return
+    from workbench.interchange.tables import write_table
+
+    try:
+        write_table(frame, path, sheet=sheet)
+    except ValueError as exc:
+        raise fail(f"error: {exc}", 2) from None
+    out.print(f"wrote {frame.height:,} rows to {path}", markup=False)

@@ -1,0 +1,213 @@
+"""Commands on contact data: generate, sources, crosswalk, metrics (step 4, Measure)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import polars as pl
+import typer
+
+from workbench.cli._app import OutFile, WorkspacePath, app, fail, open_workspace, out, print_frame, write_out
+
+sources_app = typer.Typer(help="Declare, list, check and remove contact data sources.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+
+
+def _pairs(items: list[str] | None, what: str) -> dict[str, str]:
+    pairs = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise fail(f"error: {what} '{item}' must look like NAME=VALUE", 2)
+        pairs[key.strip()] = value.strip()
+    return pairs
+
+
+@app.command("generate")
+def generate_cmd(
+    out_dir: Annotated[Path, typer.Argument(help="Folder for the Parquet files (month=YYYY-MM/part-0.parquet).")],
+    events: Annotated[int, typer.Option(help="How many contacts.")] = 1_000_000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    template: Annotated[str, typer.Option(help="The life cycle model the data follows.")] = "telecom",
+    overwrite: Annotated[bool, typer.Option(help="Replace data already in the folder.")] = False,
+) -> None:
+    """Generate a demo organisation's contact data (with its own reason codes) and its crosswalk."""
+    from workbench.sample import generate
+    from workbench.sources.crosswalk import Crosswalk
+    from workbench.templates import load_template
+
+    try:
+        model = load_template(template)
+        result = generate(model, out_dir, events=events, seed=seed, progress=True, overwrite=overwrite)
+    except (KeyError, FileExistsError, ValueError) as exc:
+        raise fail(f"error: {exc.args[0]}", 2) from None
+    crosswalk_file = out_dir / "crosswalk.csv"
+    Crosswalk(result.crosswalk).write(crosswalk_file)
+    out.print(f"wrote {result.events:,} contacts in {len(result.paths)} monthly files to {out_dir}; "
+              f"crosswalk of {len(result.crosswalk)} codes in {crosswalk_file}", markup=False)
+
+
+@sources_app.command("add")
+def sources_add(
+    path: WorkspacePath,
+    source_id: Annotated[str, typer.Option("--id", help="A short slug naming the source.")],
+    kind: Annotated[str, typer.Option(help="csv, parquet, excel, xes or sql.")],
+    location: Annotated[str, typer.Option(help="A file, folder or glob (relative: to the workspace), or a URL.")],
+    map_: Annotated[list[str] | None, typer.Option("--map", help="CANONICAL=SOURCE_COLUMN, repeatable.")] = None,
+    const: Annotated[list[str] | None, typer.Option("--const", help="CANONICAL=VALUE for a column the "
+                                                                    "source lacks, e.g. channel=phone.")] = None,
+    option: Annotated[list[str] | None, typer.Option("--option", help="KEY=VALUE reader option "
+                                                                      "(separator, encoding, sheet, table …).")] = None,
+    dimension: Annotated[list[str] | None, typer.Option("--dimension", help="Extra column to keep (brand, "
+                                                                            "country …), repeatable.")] = None,
+    timestamp_format: Annotated[str | None, typer.Option(help="strptime format of text timestamps.")] = None,
+    timezone: Annotated[str, typer.Option(help="Time zone of timestamps without an offset.")] = "UTC",
+    on_bad_rows: Annotated[str, typer.Option(help="reject or quarantine.")] = "reject",
+    content: Annotated[str, typer.Option(help="contacts or survey.")] = "contacts",
+) -> None:
+    """Declare a source once (where it is, how its columns map); it is loaded once to check it first."""
+    from workbench.sources.crosswalk import Crosswalk
+    from workbench.sources.load import load_source
+    from workbench.sources.registry import add_source, get_crosswalk
+    from workbench.sources.spec import SourceSpec, SpecError
+
+    ws = open_workspace(path)
+    options = _pairs(option, "option")
+    if "decimal_comma" in options:
+        options["decimal_comma"] = options["decimal_comma"].lower() in {"1", "true", "yes"}
+    try:
+        spec = SourceSpec(id=source_id, kind=kind, location=location, mapping=_pairs(map_, "mapping"),
+                          constants=_pairs(const, "constant"), options=options,
+                          extra_dimensions=tuple(dimension or ()), timestamp_format=timestamp_format,
+                          timezone=timezone, on_bad_rows=on_bad_rows, content=content)
+        model = ws.load()
+        crosswalk = get_crosswalk(ws.store)
+        result = load_source(spec, channels=set(model.channels), crosswalk=crosswalk or Crosswalk(),
+                             workspace_dir=ws.path)
+        add_source(ws.store, spec)
+    except (SpecError, ValueError) as exc:
+        raise fail(f"error: {exc}") from None
+    out.print(str(result.report), markup=False)
+    out.print(f"source '{spec.id}' added", markup=False)
+
+
+@sources_app.command("list")
+def sources_list(path: WorkspacePath) -> None:
+    """The declared sources and their mappings."""
+    from workbench.sources.registry import list_sources
+
+    specs = list_sources(open_workspace(path).store)
+    if not specs:
+        out.print("no sources yet: add one with `workbench sources add`")
+        return
+    print_frame(pl.DataFrame({
+        "id": [s.id for s in specs], "kind": [s.kind for s in specs], "location": [s.location for s in specs],
+        "mapping": [", ".join(f"{k}←{v}" for k, v in s.effective_mapping.items()) for s in specs],
+        "bad rows": [s.on_bad_rows for s in specs],
+    }))
+
+
+@sources_app.command("check")
+def sources_check(path: WorkspacePath) -> None:
+    """Load every source now: rows read, kept, set aside, ignored and unmapped, with located examples."""
+    from workbench.sources.registry import contacts
+    from workbench.sources.report import SourceRejected
+
+    ws = open_workspace(path)
+    try:
+        result = contacts(ws.store, ws.path)
+    except (SourceRejected, ValueError) as exc:
+        raise fail(str(exc)) from None
+    out.print(result.report or "no sources yet", markup=False)
+    if any(r.rows_bad for r in result.reports.values()):
+        raise typer.Exit(1)
+
+
+@sources_app.command("remove")
+def sources_remove(path: WorkspacePath, source_id: Annotated[str, typer.Argument(help="The source id.")]) -> None:
+    """Forget a source (its files are left alone)."""
+    from workbench.sources.registry import UnknownSource, remove_source
+
+    try:
+        remove_source(open_workspace(path).store, source_id)
+    except UnknownSource as exc:
+        raise fail(f"error: {exc}", 2) from None
+    out.print(f"source '{source_id}' removed", markup=False)
+
+
+@app.command("crosswalk")
+def crosswalk_cmd(
+    path: WorkspacePath,
+    unmapped: Annotated[bool, typer.Option("--unmapped", help="Show source codes without a reason, "
+                                                              "biggest volume first.")] = False,
+    import_file: Annotated[Path | None, typer.Option("--import", help="Replace the crosswalk from an .xlsx/.csv "
+                                                                      "sheet (source_code, reason, note).")] = None,
+    export_file: Annotated[Path | None, typer.Option("--export", help="Write the crosswalk to .xlsx/.csv.")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="CODE=REASON (or CODE=ignore), repeatable.")] = None,
+) -> None:
+    """Show, edit, import or export the crosswalk from the organisation's reason codes to contact reasons."""
+    from workbench.interchange import ImportRejected
+    from workbench.sources.crosswalk import Crosswalk
+    from workbench.sources.registry import contacts, get_crosswalk, set_crosswalk, set_mapping
+
+    ws = open_workspace(path)
+    model = ws.load()
+    try:
+        if import_file is not None:
+            set_crosswalk(ws.store, Crosswalk.read(import_file, model=model), model=model)
+        for code, target in _pairs(set_, "mapping").items():
+            set_mapping(ws.store, code, target, model=model)
+    except ImportRejected as exc:
+        raise fail(str(exc)) from None
+    except ValueError as exc:
+        raise fail(f"error: {exc}") from None
+    crosswalk = get_crosswalk(ws.store)
+    if export_file is not None:
+        crosswalk.write(export_file)
+        out.print(f"wrote {len(crosswalk)} codes to {export_file}", markup=False)
+    if unmapped:
+        frame = contacts(ws.store, ws.path, model).frame
+        table = crosswalk.unmapped(frame.collect())
+        if table.is_empty():
+            out.print("every source code is mapped")
+        else:
+            print_frame(table, title=f"{table.height} unmapped source codes (map the biggest first)")
+        return
+    labels = {r.id: r.label for r in model.reasons.values()}
+    rows = sorted(crosswalk.targets.items())
+    print_frame(pl.DataFrame({"source_code": [c for c, _ in rows], "reason": [t for _, t in rows],
+                              "label": [labels.get(t, "(ignored)" if t == "ignore" else "?") for _, t in rows]},
+                             schema={"source_code": pl.String, "reason": pl.String, "label": pl.String}),
+                title=f"crosswalk: {len(rows)} codes")
+
+
+@app.command("metrics")
+def metrics_cmd(
+    path: WorkspacePath,
+    by: Annotated[str, typer.Option(help="Comma-separated: reason, phase, stage, journey, channel, segment, "
+                                         "process, system, or a data column.")] = "reason",
+    period: Annotated[str | None, typer.Option(help="day, week, month, quarter or year.")] = None,
+    kpi: Annotated[list[str] | None, typer.Option("--kpi", help="KPI id, repeatable (default: all).")] = None,
+    filter_: Annotated[list[str] | None, typer.Option("--filter", help="DIMENSION=VALUE, repeatable.")] = None,
+    repeat_days: Annotated[int, typer.Option(help="Window of the repeat-contact rate.")] = 7,
+    out_file: OutFile = None,
+) -> None:
+    """KPIs by any combination of dimensions and period, with labels; recomputed at every level."""
+    from workbench.metrics import measure
+    from workbench.metrics.labels import with_labels
+    from workbench.metrics.model_dims import dimensions
+    from workbench.sources.registry import contacts
+
+    ws = open_workspace(path)
+    model = ws.load()
+    try:
+        frame = measure(contacts(ws.store, ws.path, model).frame, by=[b.strip() for b in by.split(",") if b.strip()],
+                        kpis=kpi, period=period, dims=dimensions(model), filters=_pairs(filter_, "filter"),
+                        repeat_days=repeat_days)
+    except ValueError as exc:
+        raise fail(f"error: {exc}", 2) from None
+    frame = with_labels(frame, model)
+    shown = " (first 200 shown)" if frame.height > 200 else ""
+    print_frame(frame.head(200), title=f"{frame.height:,} groups{shown}")
+    write_out(frame, out_file, sheet="metrics")

@@ -1,0 +1,137 @@
+"""Commands on the model: templates, new, check, import, export, info, demo (steps 1-3)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from workbench.cli._app import WorkspacePath, app, fail, open_workspace, out
+
+
+@app.command("templates")
+def templates_cmd() -> None:
+    """List the industry life cycle model templates with their counts."""
+    from workbench.templates import list_templates
+
+    table = Table("template", "title", "language", "stages", "phases", "reasons", "journeys")
+    for t in list_templates():
+        table.add_row(t.name, t.title, t.language, str(t.stages), str(t.phases), str(t.reasons), str(t.journeys))
+    out.print(table)
+
+
+@app.command("new")
+def new_cmd(
+    path: WorkspacePath,
+    template: Annotated[str | None, typer.Option(help="Start from this template (see `workbench templates`).")] = None,
+    db: Annotated[str | None, typer.Option(help="A database URL (e.g. postgresql+psycopg://…); "
+                                                "default: a SQLite file in the workspace.")] = None,
+) -> None:
+    """Create a workspace, empty or from a template."""
+    from workbench.store import StoreError
+    from workbench.workspace import Workspace, WorkspaceError
+
+    try:
+        ws = Workspace.create(path, template=template, db=db)
+    except KeyError as exc:
+        raise fail(f"error: {exc.args[0]}", 2) from None
+    except (WorkspaceError, StoreError) as exc:
+        raise fail(f"error: {exc}", 2) from None
+    model = ws.load()
+    out.print(f"created workspace '{model.name}' in {ws.path} ({len(model.reasons)} contact reasons, "
+              f"{len(model.journeys)} journeys; store: {ws.store.url})", markup=False)
+
+
+@app.command("check")
+def check_cmd(
+    path: WorkspacePath,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+) -> None:
+    """Check the life cycle model and journeys against the framework's design rules."""
+    from workbench.rules import check, format_findings, summary
+
+    ws = open_workspace(path)
+    findings = check(ws.load(), reasons_with_data=_reasons_with_data(ws))
+    counts = summary(findings)
+    if as_json:
+        out.print_json(json.dumps({"summary": counts, "findings": [f.to_dict() for f in findings]}))
+    else:
+        out.print(format_findings(findings) if findings else "no findings: the model follows every rule",
+                  markup=False)
+    if counts["errors"]:
+        raise typer.Exit(1)
+
+
+def _reasons_with_data(ws) -> set[str] | None:
+    try:
+        from workbench.sources.registry import get_crosswalk
+    except ImportError:
+        return None
+    targets = set(get_crosswalk(ws.store).mapping.values())
+    return (targets - {"ignore"}) or None
+
+
+@app.command("import")
+def import_cmd(
+    path: WorkspacePath,
+    file: Annotated[Path, typer.Argument(help="A workspace file (.xlsx, .yaml), or with --journeys a workshop sheet.")],
+    journeys: Annotated[bool, typer.Option("--journeys", help="FILE is a workshop sheet: one row per step.")] = False,
+) -> None:
+    """Import a whole workspace model (replacing it) or journeys from a workshop sheet. All or nothing."""
+    from workbench.interchange import ImportRejected, read_model, read_workshop
+    from workbench.model import ModelError
+    from workbench.store import ConflictError
+
+    ws = open_workspace(path)
+    base = ws.load()
+    try:
+        new = read_workshop(file, base) if journeys else read_model(file)
+        saved = ws.commit(new, base=base)
+    except ImportRejected as exc:
+        raise fail(str(exc)) from None
+    except (ModelError, ConflictError) as exc:
+        raise fail(f"error: {exc}") from None
+    out.print(f"imported {file}: {len(saved.reasons)} contact reasons, {len(saved.journeys)} journeys, "
+              f"{len(saved.steps)} steps", markup=False)
+
+
+@app.command("export")
+def export_cmd(
+    path: WorkspacePath,
+    to: Annotated[Path, typer.Option("--to", help="Target file: .xlsx or .yaml.")],
+) -> None:
+    """Export the whole workspace model as an Excel workbook or a YAML file."""
+    from workbench.interchange import write_model
+
+    ws = open_workspace(path)
+    if to.suffix.lower() not in {".xlsx", ".yaml", ".yml"}:
+        raise fail(f"error: cannot export to '{to.suffix}': use .xlsx or .yaml", 2)
+    write_model(ws.load(), to)
+    out.print(f"exported {ws.path} to {to}", markup=False)
+
+
+@app.command("info")
+def info_cmd(path: WorkspacePath) -> None:
+    """Counts and a summary of a workspace."""
+    from workbench.summary import summarise
+
+    ws = open_workspace(path)
+    out.print(summarise(ws), markup=False)
+
+
+@app.command("demo")
+def demo_cmd(
+    path: Annotated[Path, typer.Argument(help="Where to build the demo workspace.")] = Path("demo-workspace"),
+    events: Annotated[int, typer.Option(help="How many contacts to generate.")] = 1_000_000,
+    seed: Annotated[int, typer.Option(help="Random seed of the generated data.")] = 0,
+) -> None:
+    """Build (if needed) the demo workspace on the telecom template with generated contact data."""
+    from workbench.demo import ensure_demo
+    from workbench.summary import summarise
+
+    ws = ensure_demo(path, events=events, seed=seed, progress=sys.stderr.isatty())
+    out.print(summarise(ws), markup=False)
