@@ -70,6 +70,7 @@ def sources_add(
     from workbench.sources.crosswalk import Crosswalk
     from workbench.sources.load import load_source
     from workbench.sources.registry import add_source, get_crosswalk
+    from workbench.sources.report import SourceRejected
     from workbench.sources.spec import SourceSpec, SpecError
 
     ws = open_workspace(path)
@@ -86,6 +87,8 @@ def sources_add(
         result = load_source(spec, channels=set(model.channels), crosswalk=crosswalk or Crosswalk(),
                              workspace_dir=ws.path)
         add_source(ws.store, spec)
+    except SourceRejected as exc:
+        raise fail(f"{exc}\nthe source was not added") from None
     except (SpecError, ValueError) as exc:
         raise fail(f"error: {exc}") from None
     out.print(str(result.report), markup=False)

@@ -1,0 +1,119 @@
+"""The measure and prioritise commands on a small demo workspace, checked against direct Polars queries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from workbench.cli import app
+from workbench.demo import build_demo
+from workbench.workspace import Workspace
+
+runner = CliRunner()
+
+
+def run(*args: str | Path, code: int = 0):
+    result = runner.invoke(app, [str(a) for a in args])
+    assert result.exit_code == code, f"exit {result.exit_code}:\n{result.output}\n{result.exception!r}"
+    return result
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "ws"
+    build_demo(path, events=30_000, seed=3).close()
+    return path
+
+
+def _raw(demo: Path) -> pl.DataFrame:
+    """The generated contacts with the crosswalk applied by hand (the independent side of the checks)."""
+    ws = Workspace.open(demo)
+    from workbench.sources.registry import get_crosswalk
+
+    targets = get_crosswalk(ws.store).targets
+    raw = pl.read_parquet(demo / "data" / "contacts", hive_partitioning=True)
+    return raw.with_columns(pl.col("source_code").replace_strict(targets, default=None).alias("reason")).filter(
+        pl.col("reason").ne_missing("ignore"))  # unmapped codes (null reason) are kept, ignored ones are not
+
+
+def test_metrics_by_channel_match_a_direct_count(demo, tmp_path):
+    out = tmp_path / "by-channel.csv"
+    run("metrics", demo, "--by", "channel", "--kpi", "volume", "--kpi", "nps", "--out", out)
+    got = pl.read_csv(out).sort("channel")
+    raw = _raw(demo)
+    expected = raw.group_by("channel").agg(
+        pl.len().alias("volume"),
+        (100 * ((pl.col("nps") >= 9).sum().cast(pl.Int64) - (pl.col("nps") <= 6).sum().cast(pl.Int64))
+         / pl.col("nps").is_not_null().sum()).alias("nps")).sort("channel")
+    assert got["volume"].to_list() == expected["volume"].to_list()
+    assert got["nps"].to_list() == pytest.approx(expected["nps"].to_list())
+    assert "channel_label" in got.columns and "Phone" in got["channel_label"].to_list()
+
+
+def test_metrics_unknown_dimension_is_a_usage_error(demo):
+    assert "did you mean 'channel'" in run("metrics", demo, "--by", "chanel", code=2).output.lower()
+
+
+def test_crosswalk_reports_unmapped_codes_by_volume(demo):
+    output = run("crosswalk", demo, "--unmapped").output
+    raw = pl.read_parquet(demo / "data" / "contacts", hive_partitioning=True)
+    biggest = raw.filter(pl.col("source_code").str.starts_with("MISC_") | (pl.col("source_code") == "OLD_CRM"))[
+        "source_code"].value_counts(sort=True).row(0)
+    assert biggest[0] in output and f"{biggest[1]:,}" in output
+
+
+def test_crosswalk_set_refuses_an_unknown_reason(demo):
+    before = run("crosswalk", demo).output
+    assert "did you mean" in run("crosswalk", demo, "--set", "MISC_07=pay-bil", code=1).output
+    assert run("crosswalk", demo).output == before
+
+
+def test_sources_list_and_check(demo):
+    assert "demo-contacts" in run("sources", "list", demo).output
+    output = run("sources", "check", demo).output
+    assert "rows read" in output.lower() or "read" in output
+
+
+def test_sources_add_a_csv_with_bad_rows_is_refused_and_not_registered(demo, tmp_path):
+    csv = tmp_path / "calls.csv"
+    csv.write_bytes("\ufeffKlant;Datum;Reden\nc1;2026-03-01 10:00;BILL_Q\nc2;not a date;BILL_Q\n".encode())
+    result = run("sources", "add", demo, "--id", "calls", "--kind", "csv", "--location", csv,
+                 "--map", "customer_id=Klant", "--map", "timestamp=Datum", "--map", "source_code=Reden",
+                 "--const", "channel=phone", "--option", "separator=;", code=1)
+    assert "calls.csv" in result.output and "not a date" in result.output
+    assert "calls" not in run("sources", "list", demo).output.split("demo-contacts")[1]
+
+
+def test_priorities_rank_and_explain(demo, tmp_path):
+    out = tmp_path / "prio.parquet"
+    output = run("priorities", demo, "--top", "5", "--out", out).output
+    frame = pl.read_parquet(out)
+    assert frame["rank"].to_list() == list(range(1, frame.height + 1))
+    assert frame["score"].is_sorted(descending=True)
+    first = frame.row(0, named=True)
+    assert first["label"] in output and "ranks 1st" in output
+    contributions = sum(v for k, v in first.items() if k.startswith("contribution_"))
+    assert contributions == pytest.approx(first["score"])
+
+
+def test_impact_of_a_system(demo, tmp_path):
+    model = Workspace.open(demo).load()
+    system = next(iter(model.systems.values()))
+    out = tmp_path / "impact.xlsx"
+    output = run("impact", demo, "--system", system.id, "--out", out).output
+    raw = _raw(demo).filter(pl.col("reason").is_in(list(system.reasons)))
+    assert f"{raw.height:,}" in output
+    assert f"{raw['customer_id'].n_unique():,}" in output
+    assert out.stat().st_size > 0
+    assert "did you mean" in run("impact", demo, "--system", system.id + "x", code=2).output
+
+
+def test_dependencies_of_a_journey(demo):
+    model = Workspace.open(demo).load()
+    journey = next(iter(model.journeys))
+    output = run("dependencies", demo, "--journey", journey).output
+    reason = model.reasons[model.designed_sequence(journey)[0]]
+    assert reason.label in output
