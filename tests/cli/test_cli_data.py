@@ -117,3 +117,34 @@ def test_dependencies_of_a_journey(demo):
     output = run("dependencies", demo, "--journey", journey).output
     reason = model.reasons[model.designed_sequence(journey)[0]]
     assert reason.label in output
+
+
+def test_mine_a_workspace_with_conformance(demo, tmp_path):
+    model = Workspace.open(demo).load()
+    journey = next(j for j in model.journeys.values() if j.state == "current")
+    out = tmp_path / "mine.xlsx"
+    output = run("mine", demo, "--conformance", journey.id, "--variants", "5", "--out", out).output
+    assert "directly-follows graph" in output and f"conformance to '{journey.label}'" in output
+    raw = _raw(demo).filter(pl.col("reason").is_not_null())
+    transitions = raw.height - raw["customer_id"].n_unique()  # every customer's events chain into arcs
+    assert f"{transitions:,} transitions" in output
+    assert out.stat().st_size > 0
+
+
+def test_mine_an_xes_log(tmp_path):
+    from conftest import REAL_LOGS
+
+    log = REAL_LOGS / "helpdesk.xes.gz"
+    if not log.exists():
+        pytest.skip(f"{log} is not there")
+    out = tmp_path / "dfg.csv"
+    output = run("mine", log, "--out", out).output
+    assert "16,768 transitions" in output  # 21,348 events − 4,580 cases
+    assert (tmp_path / "dfg-dfg.csv").exists() and (tmp_path / "dfg-variants.csv").exists()
+
+
+def test_mine_refuses_what_it_cannot_read(demo, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello")
+    assert "not a workspace" in run("mine", notes, code=2).output
+    assert "did you mean" in run("mine", demo, "--conformance", "i-move-hose", code=2).output

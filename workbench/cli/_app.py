@@ -34,9 +34,18 @@ def open_workspace(path: Path):
     from workbench.workspace import Workspace, WorkspaceError
 
     try:
-        return Workspace.open(path)
+        ws = Workspace.open(path)
     except WorkspaceError as exc:
         raise fail(f"error: {exc}", 2) from None
+    _close_when_done(ws)
+    return ws
+
+
+def _close_when_done(ws) -> None:
+    """Close the workspace's store when the program ends (SQLite then checkpoints its journal)."""
+    import atexit
+
+    atexit.register(ws.close)
 
 
 def print_frame(frame: pl.DataFrame, *, title: str | None = None, formats: dict[str, str] | None = None) -> None:

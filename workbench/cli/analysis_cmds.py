@@ -120,3 +120,115 @@ def _write_sheets(path: Path, frames: dict[str, pl.DataFrame]) -> None:
         return
     for name, frame in frames.items():
         write_out(frame, path.with_name(f"{path.stem}-{name}{path.suffix}"), sheet=name)
+
+
+LOG_SUFFIXES = (".xes", ".gz", ".csv", ".parquet")
+
+
+@app.command("mine")
+def mine_cmd(
+    source: Annotated[Path, typer.Argument(help="A workspace folder, or an event log (.xes, .xes.gz, .csv, "
+                                                ".parquet).")],
+    level: Annotated[str, typer.Option(help="Activity level for a workspace: reason, phase or stage.")] = "reason",
+    case: Annotated[str | None, typer.Option(help="Case column of a CSV/Parquet log (default customer_id).")] = None,
+    activity: Annotated[str | None, typer.Option(help="Activity column of a CSV/Parquet log (default reason).")]
+    = None,
+    timestamp: Annotated[str, typer.Option(help="Timestamp column of a CSV/Parquet log.")] = "timestamp",
+    edges: Annotated[int, typer.Option(help="Show the N most frequent directly-follows arcs.")] = 20,
+    variants_: Annotated[int, typer.Option("--variants", help="Show the N most frequent path variants.")] = 10,
+    conformance_: Annotated[str | None, typer.Option("--conformance", help="A journey id: compare actual paths "
+                                                                         "with its designed steps.")] = None,
+    out_file: OutFile = None,
+) -> None:
+    """Mine actual journeys: directly-follows graph, path variants, and conformance to a designed journey."""
+    from workbench.analysis import conformance, directly_follows, order_events, variants, with_level
+
+    model = None
+    if source.is_dir():
+        _ws, model, events = _workspace_events(source)
+        case, act = "customer_id", "reason"
+        events = events.filter(pl.col("reason").is_not_null())
+        if level != "reason":
+            if level not in ("phase", "stage"):
+                raise fail(f"error: --level must be reason, phase or stage, not '{level}'", 2)
+            from workbench.metrics.model_dims import dimensions
+
+            events = with_level(events, dimensions(model).reasons, level)
+            act = level
+    else:
+        events, case, act = _read_log(source, case, activity, timestamp)
+    try:
+        ordered = order_events(events, case=case, activity=act, timestamp=timestamp)
+        dfg = directly_follows(ordered)
+        top_variants = variants(ordered, top=variants_)
+    except ValueError as exc:
+        raise fail(f"error: {exc}", 1) from None
+    names = _labeller(model, level if model is not None else None)
+    dfg = dfg.with_columns(pl.col("source").replace(names), pl.col("target").replace(names))
+    top_variants = top_variants.with_columns(pl.col("variant").list.eval(pl.element().replace(names)))
+    total = dfg["frequency"].sum()
+    print_frame(dfg.head(edges).with_columns((pl.col("median_seconds") / 86400).round(1).alias("median days"))
+                .drop("median_seconds", "mean_seconds"),
+                title=f"directly-follows graph: {dfg.height:,} arcs, {total:,} transitions (top {edges})")
+    print_frame(top_variants, title=f"top {variants_} path variants", formats={"share": PERCENT,
+                                                                               "cumulative_share": PERCENT})
+    sheets = {"dfg": dfg, "variants": top_variants}
+    if conformance_:
+        if model is None:
+            raise fail("error: --conformance needs a workspace (its journeys define the designed paths)", 2)
+        if conformance_ not in model.journeys:
+            from workbench.model import did_you_mean
+
+            raise fail(f"error: unknown journey '{conformance_}'{did_you_mean(conformance_, model.journeys)}", 2)
+        designed = model.designed_sequence(conformance_)
+        overall = conformance(events, designed)
+        by_segment = conformance(events, designed, by=["segment"])
+        labelled = pl.col("reason").replace(names).alias("reason")
+        print_frame(overall.summary, title=f"conformance to '{model.journeys[conformance_].label}' "
+                                           f"({len(designed)} designed steps)",
+                    formats={"mean_fitness": "{:.2f}", "share_perfect": PERCENT})
+        per_step = overall.per_step.with_columns(labelled)
+        print_frame(per_step, title="where customers deviate, per designed step",
+                    formats={c: PERCENT for c in per_step.columns if c.startswith("share")})
+        print_frame(overall.extras.with_columns(labelled).head(10), title="extra reasons inside the journey (top 10)",
+                    formats={"share_cases": PERCENT})
+        print_frame(by_segment.summary, title="conformance per segment",
+                    formats={"mean_fitness": "{:.2f}", "share_perfect": PERCENT})
+        sheets.update(conformance=overall.summary, per_step=per_step,
+                      extras=overall.extras.with_columns(labelled), per_segment=by_segment.summary,
+                      per_step_segment=by_segment.per_step.with_columns(labelled), cases=overall.cases)
+    if out_file is not None:
+        _write_sheets(out_file, sheets)
+
+
+def _labeller(model, level: str | None) -> dict[str, str]:
+    if model is None or level is None:
+        return {}
+    kind = {"reason": "reasons", "phase": "phases", "stage": "stages"}[level]
+    return {k: v.label for k, v in getattr(model, kind).items()}
+
+
+def _read_log(path: Path, case: str | None, activity: str | None, timestamp: str):
+    """An event log file as (frame, case column, activity column)."""
+    name = path.name.lower()
+    if not path.exists():
+        raise fail(f"error: {path}: no such file or workspace folder", 2)
+    if name.endswith((".xes", ".xes.gz")):
+        from workbench.sources.xes import read_xes
+
+        try:
+            return read_xes(path), "case_id", "activity"
+        except ValueError as exc:
+            raise fail(f"error: {exc}", 1) from None
+    if name.endswith(".csv"):
+        frame = pl.scan_csv(path, try_parse_dates=True)
+    elif name.endswith(".parquet"):
+        frame = pl.scan_parquet(path)
+    else:
+        raise fail(f"error: {path}: not a workspace or a .xes, .xes.gz, .csv or .parquet log", 2)
+    case, activity = case or "customer_id", activity or "reason"
+    missing = [c for c in (case, activity, timestamp) if c not in frame.collect_schema().names()]
+    if missing:
+        raise fail(f"error: {path}: no column(s) {', '.join(missing)}; name them with --case/--activity/"
+                   f"--timestamp (columns: {', '.join(frame.collect_schema().names())})", 2)
+    return frame, case, activity

@@ -42,6 +42,7 @@ def new_cmd(
     except (WorkspaceError, StoreError) as exc:
         raise fail(f"error: {exc}", 2) from None
     model = ws.load()
+    ws.close()
     out.print(f"created workspace '{model.name}' in {ws.path} ({len(model.reasons)} contact reasons, "
               f"{len(model.journeys)} journeys; store: {ws.store.url})", markup=False)
 
@@ -123,15 +124,45 @@ def info_cmd(path: WorkspacePath) -> None:
     out.print(summarise(ws), markup=False)
 
 
+@app.command("suggest")
+def suggest_cmd(
+    path: WorkspacePath,
+    journey: Annotated[str | None, typer.Option(help="Only this journey's steps (default: every journey).")] = None,
+    top: Annotated[int, typer.Option(help="Suggestions per step.")] = 3,
+    unlinked: Annotated[bool, typer.Option(help="Only steps that are not linked yet.")] = False,
+) -> None:
+    """Ranked contact reason suggestions for journey steps (step 3, Link), from labels, needs and touchpoints."""
+    from workbench.analysis.suggest import format_suggestions, suggest_all
+
+    model = open_workspace(path).load()
+    try:
+        frame = suggest_all(model, journey, top=top)
+    except ValueError as exc:
+        raise fail(f"error: {exc}", 2) from None
+    if unlinked:
+        frame = frame.filter(frame["linked"].is_null())
+    out.print(format_suggestions(model, frame), markup=False)
+
+
 @app.command("demo")
 def demo_cmd(
     path: Annotated[Path, typer.Argument(help="Where to build the demo workspace.")] = Path("demo-workspace"),
     events: Annotated[int, typer.Option(help="How many contacts to generate.")] = 1_000_000,
     seed: Annotated[int, typer.Option(help="Random seed of the generated data.")] = 0,
+    serve: Annotated[bool, typer.Option(help="Serve the dashboard after building.")] = True,
+    port: Annotated[int, typer.Option(help="TCP port of the dashboard.")] = 5006,
+    show: Annotated[bool, typer.Option(help="Open a browser.")] = False,
 ) -> None:
-    """Build (if needed) the demo workspace on the telecom template with generated contact data."""
+    """Build (if needed) the demo workspace on the telecom template with generated contacts, and serve it."""
     from workbench.demo import ensure_demo
     from workbench.summary import summarise
 
     ws = ensure_demo(path, events=events, seed=seed, progress=sys.stderr.isatty())
     out.print(summarise(ws), markup=False)
+    ws.close()
+    if serve:
+        from workbench.server import serve as serve_dashboard
+
+        out.print(f"serving the dashboard on http://localhost:{port}/ (editing allowed: this machine only); "
+                  "Ctrl+C stops it", markup=False)
+        serve_dashboard(path, port=port, address="127.0.0.1", allow_edit=True, show=show)

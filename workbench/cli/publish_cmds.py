@@ -1,0 +1,86 @@
+"""Commands of step 6, Publish: serve the dashboard, manage its users."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from workbench.cli._app import WorkspacePath, app, fail, open_workspace, out
+
+users_app = typer.Typer(help="The users file of a served dashboard (hashed passwords, roles).", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@app.command("serve")
+def serve_cmd(
+    path: WorkspacePath,
+    port: Annotated[int, typer.Option(help="TCP port.")] = 5006,
+    address: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0 for the whole network).")] = "127.0.0.1",
+    prefix: Annotated[str, typer.Option(help="URL prefix when behind a proxy, e.g. /workbench.")] = "",
+    users: Annotated[Path | None, typer.Option(help="Users file: sign in with a password; roles editor/viewer.")]
+    = None,
+    oauth_provider: Annotated[str | None, typer.Option(help="Sign in with OAuth (github, google, azure, "
+                                                            "generic …) instead of a users file.")] = None,
+    oauth_key: Annotated[str | None, typer.Option(help="OAuth client id.")] = None,
+    oauth_secret: Annotated[str | None, typer.Option(help="OAuth client secret.")] = None,
+    oauth_redirect_uri: Annotated[str | None, typer.Option(help="OAuth redirect URI.")] = None,
+    editor: Annotated[list[str] | None, typer.Option(help="With OAuth: a user who may edit (repeatable).")] = None,
+    allow_edit: Annotated[bool, typer.Option(help="Without login: let the (local) user edit. "
+                                                  "Only on a loopback address.")] = False,
+    cookie_secret: Annotated[str | None, typer.Option(help="Secret for login cookies; the same for every "
+                                                           "process behind one proxy (or env "
+                                                           "WORKBENCH_COOKIE_SECRET).")] = None,
+    origin: Annotated[list[str] | None, typer.Option(help="Allowed browser origin host:port (repeatable).")] = None,
+    show: Annotated[bool, typer.Option(help="Open a browser.")] = False,
+) -> None:
+    """Serve the dashboard of a workspace: a page per step, filters, editing for editors."""
+    from workbench.server import ServeError, serve
+
+    open_workspace(path).close()
+    try:
+        serve(path, port=port, address=address, prefix=prefix, users=users, oauth_provider=oauth_provider,
+              oauth_key=oauth_key, oauth_secret=oauth_secret, oauth_redirect_uri=oauth_redirect_uri,
+              editors=tuple(editor or ()), allow_edit=allow_edit, cookie_secret=cookie_secret,
+              origins=tuple(origin or ()), show=show)
+    except (ServeError, ValueError) as exc:
+        raise fail(f"error: {exc}", 2) from None
+
+
+@users_app.command("add")
+def users_add(
+    file: Annotated[Path, typer.Argument(help="The users file (YAML; created if missing).")],
+    name: Annotated[str, typer.Argument(help="The user name to sign in with.")],
+    role: Annotated[str, typer.Option(help="editor or viewer.")] = "viewer",
+    password: Annotated[str | None, typer.Option(help="The password (asked for when left out).",
+                                                 envvar="WORKBENCH_PASSWORD")] = None,
+) -> None:
+    """Add (or reset) a user with a salted password hash and a role."""
+    from workbench.auth import UsersFileError, add_user
+
+    if password is None:
+        password = getpass.getpass(f"password for {name}: ")
+        if password != getpass.getpass("again: "):
+            raise fail("error: the passwords differ", 2)
+    if len(password) < 8:
+        raise fail("error: use a password of at least 8 characters", 2)
+    try:
+        add_user(file, name, password, role)
+    except UsersFileError as exc:
+        raise fail(f"error: {exc}", 2) from None
+    out.print(f"{name} ({role}) saved in {file}", markup=False)
+
+
+@users_app.command("list")
+def users_list(file: Annotated[Path, typer.Argument(help="The users file.")]) -> None:
+    """The users of a users file and their roles."""
+    from workbench.auth import UsersFileError, read_users
+
+    try:
+        users = read_users(file)
+    except UsersFileError as exc:
+        raise fail(f"error: {exc}", 2) from None
+    for user in users.values():
+        out.print(f"{user.name}\t{user.role}", markup=False)
