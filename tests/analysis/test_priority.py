@@ -101,9 +101,9 @@ def test_explain_names_the_largest_factors_first():
     assert explain(got.head(1)) == (
         "I do A ranks 1st: 17 of 78 points from volume (4 contacts), "
         "17 from dissatisfaction (NPS −33 against target 10), 17 from repeat (1 repeated contact), "
-        "11 from cost (cost 40), 8 from complaints (1 complaint), 8 from strategic (strategic weight 1.0)")
+        "11 from cost (€40 in contact costs), 8 from complaints (1 complaint), 8 from strategic (strategic weight 1.0)")
     assert explain(got.row(1, named=True)).startswith(
-        "I do B ranks 2nd: 17 of 67 points from cost (cost 60), 17 from complaints (2 complaints), "
+        "I do B ranks 2nd: 17 of 67 points from cost (€60 in contact costs), 17 from complaints (2 complaints), "
         "17 from strategic (strategic weight 2.0), 9 from dissatisfaction (CES 3.0 against target 5.0)")
     assert explain(got.row(3, named=True)) == "I do D ranks 4th: 8 of 8 points from strategic (strategic weight 1.0)"
 

@@ -330,5 +330,5 @@ def _detail(factor: str, row: Mapping[str, Any]) -> str:
     nouns = {"volume": "contact", "complaints": "complaint", "repeat": "repeated contact"}
     if factor in nouns:
         return f"{value:,.0f} {nouns[factor]}{'' if value == 1 else 's'}"
-    return {"cost": "cost {:,.0f}", "strategic": "strategic weight {:.1f}",
+    return {"cost": "€{:,.0f} in contact costs", "strategic": "strategic weight {:.1f}",
             "experience": "emotion {:.1f} below target on average"}[factor].format(value)

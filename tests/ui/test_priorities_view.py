@@ -1,0 +1,116 @@
+"""PrioritiesView on a hand-made log: ranking, contributions, explanation, selection, weights and roles."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import polars as pl
+import pytest
+from conftest import small_model
+
+from workbench.analysis.priority import PriorityWeights, priorities
+from workbench.sources.canonical import CONTACT_SCHEMA
+from workbench.ui.priorities import SETTING, PrioritiesView, rescore
+from workbench.ui.state import WorkbenchState
+from workbench.workspace import Workspace
+
+SCRIPT = "<script>alert(1)</script>"
+#: only volume and cost count, so the scores can be worked out by hand
+VOLUME_AND_COST = PriorityWeights(dissatisfaction=0, complaints=0, repeat=0, strategic=0, experience=0)
+
+
+def contacts(*rows: tuple) -> pl.DataFrame:
+    """Canonical contacts from (customer, day of Jan 2026, reason, channel, cost, segment) tuples."""
+    return pl.DataFrame(
+        {"customer_id": [r[0] for r in rows], "timestamp": [datetime(2026, 1, r[1], tzinfo=UTC) for r in rows],
+         "channel": [r[3] for r in rows], "reason": [r[2] for r in rows], "source_code": ["x"] * len(rows),
+         "segment": [r[5] for r in rows], "cost": [float(r[4]) for r in rows],
+         "handling_seconds": [60.0] * len(rows), "complaint": [False] * len(rows), "resolved": [True] * len(rows),
+         "nps": [None] * len(rows), "ces": [None] * len(rows), "csat": [None] * len(rows)},
+        schema=CONTACT_SCHEMA)
+
+
+EVENTS = contacts(("c1", 1, "pay-bill", "phone", 10, "families"), ("c1", 3, "pay-bill", "phone", 10, "families"),
+                  ("c2", 2, "place-order", "web", 5, "seniors"))
+
+
+def scripted_model():
+    model = small_model()
+    return model.add(replace(model.reasons["pay-bill"], label=SCRIPT))
+
+
+def test_first_row_and_its_contributions_by_hand():
+    # pay-bill: 2 contacts, cost 20 -> both maxima -> 50 + 50 points; place-order: 1/2 and 5/20 -> 25 + 12.5
+    view = PrioritiesView(state=WorkbenchState(model=scripted_model(), events=EVENTS), weights=VOLUME_AND_COST)
+    table = view.table.value
+    first = table.iloc[0]
+    assert (first["id"], first["rank"], first["score"]) == ("pay-bill", 1, pytest.approx(100.0))
+    assert (first["contribution_volume"], first["contribution_cost"]) == (pytest.approx(50.0), pytest.approx(50.0))
+    assert (first["volume"], first["cost"]) == (2, 20.0)
+    second = table.iloc[1]
+    assert (second["id"], second["score"]) == ("place-order", pytest.approx(37.5))
+    assert list(table["id"][2:]) == ["change-details", "compare-offers", "report-fault"]  # no contacts: 0 points
+
+
+def test_explanation_escapes_a_script_label():
+    view = PrioritiesView(state=WorkbenchState(model=scripted_model(), events=EVENTS), weights=VOLUME_AND_COST)
+    text = view.explanation.object
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; ranks 1st" in text
+    assert SCRIPT not in text
+    assert "50 of 100 points from" in text
+
+
+def test_scatter_selection_filters_the_table():
+    view = PrioritiesView(state=WorkbenchState(model=small_model(), events=EVENTS), weights=VOLUME_AND_COST)
+    points = view.scatter()
+    assert points.dimension_values("volume").tolist()[:2] == [2, 1]
+    assert points.dimension_values("id").tolist()[:2] == ["pay-bill", "place-order"]
+    view.selection.event(index=[1])
+    assert view.selected == ["place-order"]
+    assert view.table.value["id"].tolist() == ["place-order"]
+    assert "Showing 1 of 5 items" in view.note.object
+    view.selection.event(index=[])
+    assert len(view.table.value) == 5
+
+
+def test_selecting_rows_sets_the_state_reason_and_journey():
+    state = WorkbenchState(model=small_model(), events=EVENTS)
+    view = PrioritiesView(state=state, weights=VOLUME_AND_COST)
+    view.table.selection = [1]
+    assert state.reason == "place-order"
+    assert "I place an order ranks 2nd" in view.explanation.object
+    view.level = "journey"
+    journeys = view.table.value["id"].tolist()
+    assert sorted(journeys) == ["i-join", "i-move-house"]
+    view.table.selection = [journeys.index("i-join")]
+    assert state.journey == "i-join"
+
+
+def test_rescoring_equals_ranking_again_with_the_new_weights():
+    model = small_model()
+    weights = PriorityWeights(cost=3, volume=0.5, nps_target=40)
+    for level in ("reason", "journey", "channel", "process", "system"):
+        base = priorities(EVENTS, model, level=level)
+        assert rescore(base, model, level, weights).equals(priorities(EVENTS, model, level=level, weights=weights))
+
+
+def test_editor_saves_weights_and_viewer_cannot(tmp_path):
+    ws = Workspace.create(tmp_path / "ws", model=small_model())
+    editor = PrioritiesView(state=WorkbenchState(ws, events=EVENTS, can_edit=True))
+    assert not editor.sliders["cost"].disabled
+    editor.sliders["cost"].value = 2.0
+    assert editor.weights.cost == 2.0
+    assert editor.save_weights()
+    assert ws.store.get_setting(SETTING, {})["cost"] == 2.0
+    assert editor.state.message == "Saved: priority weights."
+
+    viewer_state = WorkbenchState(ws, events=EVENTS)
+    viewer = PrioritiesView(state=viewer_state)
+    assert viewer.weights.cost == 2.0  # read from the store
+    assert all(slider.disabled for slider in viewer.sliders.values())
+    assert not viewer.save_button.visible
+    viewer.weights = replace(viewer.weights, cost=4.0)
+    assert not viewer.save_weights()
+    assert ws.store.get_setting(SETTING, {})["cost"] == 2.0
+    assert "read-only" in viewer_state.message
