@@ -30,7 +30,7 @@ def _run(*cmd: str | os.PathLike, **kw) -> None:
 
 def setup() -> None:
     """Create .venv if needed and make it match uv.lock exactly (runtime + dev extras)."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs under whatever python3 the user has
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     if not (BIN / "python").exists():
         print(f"creating {VENV} …", flush=True)

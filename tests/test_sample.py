@@ -9,7 +9,20 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from workbench.model import Channel, ContactReason, Model, Phase, Process, Segment, Stage, System
+from workbench.analysis.conformance import conformance
+from workbench.model import (
+    Channel,
+    ContactReason,
+    Episode,
+    Journey,
+    Model,
+    Phase,
+    Process,
+    Segment,
+    Stage,
+    Step,
+    System,
+)
 from workbench.sample import IGNORE_CODES, UNMAPPED_CODES, generate, reason_codes
 from workbench.sample.__main__ import main as cli_main
 from workbench.sources.canonical import CONTACT_SCHEMA
@@ -41,10 +54,33 @@ def small_model() -> Model:
     return model
 
 
+#: The designed sequence of the walked journey: a self-service web step, then moments of truth.
+MOVE_IN = ["compare-tariffs", "sign-contract", "move-in", "change-details"]
+
+
+def journey_model() -> Model:
+    """The small model with one current journey of 4 linked steps (and journeys that are not walked)."""
+    model = small_model()
+    model.add(Journey("i-move", "I move in", segment="families"),
+              Episode("orientate", "i-move", "I orientate"), Episode("arrange", "i-move", "I arrange it"),
+              Step("s1", "i-move", "compare online", episode="orientate", channel="web", reason="compare-tariffs"),
+              Step("s2", "i-move", "sign", episode="arrange", channel="web", moment_of_truth=True,
+                   reason="sign-contract"),
+              Step("s2b", "i-move", "a step nobody linked", episode="arrange"),
+              Step("s3", "i-move", "move in", episode="arrange", channel="phone", moment_of_truth=True,
+                   reason="move-in"),
+              Step("s4", "i-move", "new details", episode="arrange", channel="app", reason="change-details"),
+              Journey("i-move-future", "I move in (future)", state="future"),
+              Step("f1", "i-move-future", "one", reason="move-in"), Step("f2", "i-move-future", "two",
+                                                                        reason="read-meter"),
+              Journey("i-read", "I read my meter"), Step("r1", "i-read", "read", reason="read-meter"))
+    return model
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("sample") / "contacts"
-    return generate(small_model(), out, events=EVENTS, seed=3, progress=False)
+    return generate(journey_model(), out, events=EVENTS, seed=3, progress=False)
 
 
 @pytest.fixture(scope="module")
@@ -58,12 +94,14 @@ def contacts(run) -> pl.DataFrame:
 
 
 def test_same_seed_same_bytes_other_seed_other_data(run, tmp_path):
-    again = generate(small_model(), tmp_path / "again", events=EVENTS, seed=3, progress=False)
+    again = generate(journey_model(), tmp_path / "again", events=EVENTS, seed=3, progress=False)
     assert [p.read_bytes() for p in again.paths] == [p.read_bytes() for p in run.paths]
     assert_frame_equal(pl.read_parquet(again.paths[5]), pl.read_parquet(run.paths[5]))
-    other = generate(small_model(), tmp_path / "other", events=EVENTS, seed=4, progress=False)
+    assert again.journey_walkers == run.journey_walkers
+    other = generate(journey_model(), tmp_path / "other", events=EVENTS, seed=4, progress=False)
     first, second = pl.read_parquet(run.paths[0]), pl.read_parquet(other.paths[0])
     assert not first.equals(second)
+    assert other.journey_walkers != run.journey_walkers
 
 
 def test_exact_count_in_month_partitions(run):
@@ -93,7 +131,7 @@ def test_no_timestamp_outside_the_twelve_months(contacts):
 
 
 def test_source_codes_and_crosswalk(run, contacts):
-    model = small_model()
+    model = journey_model()
     assert set(run.codes) == set(model.reasons)
     assert all(run.crosswalk[code] == rid for rid, code in run.codes.items())
     assert all(run.crosswalk[code] == "ignore" for code in IGNORE_CODES)
@@ -122,7 +160,7 @@ def nps(score: str = "nps") -> pl.Expr:
 
 
 def test_broken_processes_have_worse_nps_and_more_repeats(run, contacts):
-    model = small_model()
+    model = journey_model()
     assert 1 <= len(run.broken_processes) <= 3 and set(run.broken_processes) <= set(model.processes)
     broken = {r for p in run.broken_processes for r in model.processes[p].reasons}
     assert set(run.broken_reasons) == broken and len(broken) < len(model.reasons)
@@ -197,3 +235,70 @@ def test_command_line_on_the_telecom_template(tmp_path, capsys):
     seen = set(frame["source_code"]) - set(UNMAPPED_CODES) - set(IGNORE_CODES)
     assert seen <= set(codes.values()) and len(seen) > 0.8 * len(codes)
     assert set(frame["channel"]) == set(telecom.channels) and set(frame["segment"]) == set(telecom.segments)
+
+
+@pytest.fixture(scope="module")
+def walked(run, contacts) -> pl.DataFrame:
+    """Conformance of every case touching the walked journey, with a flag for the walkers."""
+    cases = conformance(contacts.filter(pl.col("reason").is_in(list(journey_model().reasons))), MOVE_IN).cases
+    return cases.with_columns(walker=pl.col("customer_id").is_in(run.journey_walkers["i-move"]))
+
+
+def test_only_current_journeys_with_several_linked_steps_are_walked(run, contacts):
+    assert journey_model().designed_sequence("i-move") == MOVE_IN
+    assert set(run.journey_walkers) == {"i-move"}
+    walkers = run.journey_walkers["i-move"]
+    customers = EVENTS // 6
+    assert walkers == sorted(set(walkers)) and 0.02 * customers < len(walkers) < 0.06 * customers
+    assert set(walkers) <= set(contacts["customer_id"])
+    # the journey's persona: most walkers are families, more than the families' share of all customers
+    segment = contacts.group_by("customer_id").agg(pl.col("segment").first())
+    families = segment.select(walker=pl.col("customer_id").is_in(walkers), family=pl.col("segment") == "families")
+    share_in_walkers = families.filter("walker")["family"].mean()
+    assert share_in_walkers > 0.6 and share_in_walkers > families["family"].mean() + 0.2
+
+
+def test_walkers_fit_the_designed_journey_far_better(walked):
+    by = (walked.group_by("walker")
+          .agg(cases=pl.len(), fitness=pl.col("fitness").mean(), perfect=(pl.col("fitness") == 1).mean())
+          .sort("walker"))
+    others, walkers = by.row(0, named=True), by.row(1, named=True)
+    assert walkers["cases"] > 100 and others["cases"] > 100
+    assert walkers["fitness"] > others["fitness"] + 0.3 and walkers["fitness"] > 0.6
+    assert walkers["perfect"] > 0.08 and walkers["perfect"] > 5 * others["perfect"]
+    assert walkers["perfect"] < 0.9  # they deviate too
+    deviating = walked.filter("walker").select(pl.col("n_skipped", "n_repeated", "n_out_of_order") > 0).mean()
+    assert all(0.02 < share < 0.8 for share in deviating.row(0))
+
+
+def test_walkers_skip_self_service_steps_more_than_moments_of_truth(run, contacts):
+    walkers = contacts.filter(pl.col("customer_id").is_in(run.journey_walkers["i-move"])
+                              & pl.col("reason").is_in(list(journey_model().reasons)))
+    skipped = dict(conformance(walkers, MOVE_IN).per_step.select("reason", "share_skipped").iter_rows())
+    assert skipped["compare-tariffs"] > 1.5 * skipped["sign-contract"]  # web self-service vs moment of truth
+    assert skipped["compare-tariffs"] > 1.5 * skipped["move-in"]
+
+
+def test_walks_take_days_to_weeks_and_cross_month_boundaries(run, contacts):
+    """From a walker's first designed step to the first last designed step after it."""
+    start = pl.col("timestamp").filter(pl.col("reason") == MOVE_IN[0]).min().over("customer_id")
+    walks = (contacts.filter(pl.col("customer_id").is_in(run.journey_walkers["i-move"]))
+             .with_columns(start=start)
+             .group_by("customer_id")
+             .agg(pl.col("start").first(),
+                  end=pl.col("timestamp").filter((pl.col("reason") == MOVE_IN[-1])
+                                                 & (pl.col("timestamp") > pl.col("start"))).min())
+             .drop_nulls()
+             .select(days=(pl.col("end") - pl.col("start")).dt.total_days(),
+                     crossed=pl.col("end").dt.month() != pl.col("start").dt.month()))
+    assert walks.height > 0.4 * len(run.journey_walkers["i-move"])
+    assert 2 <= walks["days"].median() <= 21 and walks["days"].quantile(0.75) < 40
+    assert 0.05 < walks["crossed"].mean() < 0.6
+
+
+def test_no_walkers_when_the_share_is_zero(tmp_path):
+    result = generate(journey_model(), tmp_path / "none", events=5_000, journey_share=0, progress=False)
+    assert result.journey_walkers == {}
+    assert sum(pl.read_parquet(p).height for p in result.paths) == 5_000
+    with pytest.raises(ValueError, match="journey_share"):
+        generate(journey_model(), tmp_path / "bad", events=10, journey_share=0.5, progress=False)

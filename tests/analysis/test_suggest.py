@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import small_model
+from model_fixtures import small_model
 
 from workbench.analysis.suggest import (
     Suggester,

@@ -132,7 +132,7 @@ def test_mine_a_workspace_with_conformance(demo, tmp_path):
 
 
 def test_mine_an_xes_log(tmp_path):
-    from conftest import REAL_LOGS
+    from model_fixtures import REAL_LOGS
 
     log = REAL_LOGS / "helpdesk.xes.gz"
     if not log.exists():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import polars as pl
-from conftest import small_model
+from model_fixtures import small_model
 
 from workbench.sources.canonical import CONTACT_SCHEMA
 from workbench.ui.impact_explorer import ImpactExplorer, headline_html, sankey_frames

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import polars as pl
 import pytest
-from conftest import small_model
+from model_fixtures import small_model
 
 from workbench.sources.canonical import CONTACT_SCHEMA
 from workbench.ui.journey_flow import JourneyFlow, dfg_layout, step_bars, top_edges

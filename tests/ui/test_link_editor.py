@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import panel as pn
 import pytest
-from conftest import small_model
+from model_fixtures import small_model
 
 from workbench.model import Step
 from workbench.sources.canonical import empty_contacts

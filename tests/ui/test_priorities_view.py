@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import polars as pl
 import pytest
-from conftest import small_model
+from model_fixtures import small_model
 
 from workbench.analysis.priority import PriorityWeights, priorities
 from workbench.sources.canonical import CONTACT_SCHEMA

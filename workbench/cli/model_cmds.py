@@ -103,16 +103,27 @@ def import_cmd(
 @app.command("export")
 def export_cmd(
     path: WorkspacePath,
-    to: Annotated[Path, typer.Option("--to", help="Target file: .xlsx or .yaml.")],
+    to: Annotated[Path | None, typer.Option("--to", help="The model as a file: .xlsx or .yaml.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="A self-contained static HTML snapshot of the "
+                                                               "main views (no server, no internet needed).")]
+    = None,
 ) -> None:
-    """Export the whole workspace model as an Excel workbook or a YAML file."""
+    """Export the model (Excel or YAML) and/or a static HTML snapshot of the dashboard's main views."""
     from workbench.interchange import write_model
 
-    ws = open_workspace(path)
-    if to.suffix.lower() not in {".xlsx", ".yaml", ".yml"}:
+    if to is None and html is None:
+        raise fail("error: say what to export: --to FILE.xlsx|FILE.yaml and/or --html FILE.html", 2)
+    if to is not None and to.suffix.lower() not in {".xlsx", ".yaml", ".yml"}:
         raise fail(f"error: cannot export to '{to.suffix}': use .xlsx or .yaml", 2)
-    write_model(ws.load(), to)
-    out.print(f"exported {ws.path} to {to}", markup=False)
+    ws = open_workspace(path)
+    if to is not None:
+        write_model(ws.load(), to)
+        out.print(f"exported {ws.path} to {to}", markup=False)
+    if html is not None:
+        from workbench.snapshot import write_snapshot
+
+        write_snapshot(ws, html)
+        out.print(f"wrote a static snapshot to {html} ({html.stat().st_size / 1e6:.1f} MB)", markup=False)
 
 
 @app.command("info")

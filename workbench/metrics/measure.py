@@ -18,13 +18,16 @@ Semantics
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
+from workbench.metrics.buckets import Parts, auto_buckets, bucket_of, splits
 from workbench.metrics.custom import CustomKpi, check_columns, did_you_mean, parse_custom_kpis
 from workbench.metrics.dimensions import MANY_TO_MANY, REASON_ATTRIBUTES, Dimensions
-from workbench.metrics.kpis import CATALOGUE, DEFAULT_KPIS, mark_repeats, share
+from workbench.metrics.kpis import CATALOGUE, DEFAULT_KPIS, share
+from workbench.metrics.repeats import mark_repeats
 
 PERIODS = {"day": "1d", "week": "1w", "month": "1mo", "quarter": "1q", "year": "1y"}
 DIMS_DERIVED = (*REASON_ATTRIBUTES, *MANY_TO_MANY, "digital")
@@ -36,7 +39,7 @@ CustomSpecs = Sequence[CustomKpi | Mapping[str, Any]] | None
 def measure(events: Events, *, by: Sequence[str], kpis: Sequence[str] | None = None, period: str | None = None,
             dims: Dimensions | None = None, repeat_days: int = 7, custom: CustomSpecs = None,
             filters: Mapping[str, Any] | None = None, share_of: str | None = None,
-            engine: str = "auto") -> pl.DataFrame:
+            engine: str = "auto", buckets: int | None = None) -> pl.DataFrame:
     """KPIs per group of ``by``, one row per group, sorted by the ``by`` columns (nulls last).
 
     Parameters
@@ -53,11 +56,20 @@ def measure(events: Events, *, by: Sequence[str], kpis: Sequence[str] | None = N
     filters : ``{dimension: [values]}`` (a single value is allowed), applied after marking repeats.
     share_of : the dimension whose members share the parent's contacts (default: the last ``by``).
     engine : passed to ``LazyFrame.collect`` ("auto", "streaming", ...).
+    buckets : split the customers into this many buckets and measure them one after the other, to
+        bound memory (see ``workbench.metrics.buckets``; the same figures). Default: one bucket per
+        ``buckets.ROWS_PER_BUCKET`` events (counting a lazy input's rows first); 1 = one pass.
     """
     by = _with_period(by, period)
-    plan = _plan(events, by=by, kpis=kpis, period=period, dims=dims, repeat_days=repeat_days, custom=custom,
-                 filters=filters, share_of=share_of)
-    return _collect([plan], events, dims, engine)[0]
+    options = dict(by=by, kpis=kpis, period=period, dims=dims, repeat_days=repeat_days, custom=custom,
+                   filters=filters, share_of=share_of)
+    if buckets is None:
+        buckets = auto_buckets(_count_rows(events))
+    if buckets < 1:
+        raise ValueError(f"buckets must be >= 1, got {buckets}")
+    if buckets > 1:
+        return _measure_in_buckets(events, _prepare(events, **options), buckets, engine)
+    return _collect([_plan(events, **options)], events, dims, engine)[0]
 
 
 def measure_lazy(events: Events, *, by: Sequence[str], kpis: Sequence[str] | None = None,
@@ -100,11 +112,31 @@ def _with_period(by: Sequence[str], period: str | None) -> list[str]:
     return by + ["period"] if period and "period" not in by else by
 
 
-def _plan(events: Events, *, by: list[str], kpis: Sequence[str] | None = None, period: str | None = None,
-          dims: Dimensions | None = None, repeat_days: int = 7, custom: CustomSpecs = None,
-          filters: Mapping[str, Any] | None = None, share_of: str | None = None) -> pl.LazyFrame:
-    lf = events.lazy()
-    columns = lf.collect_schema().names()
+@dataclass(frozen=True)
+class _Spec:
+    """A validated ``measure`` request."""
+
+    by: list[str]
+    kpi_ids: list[str]
+    custom: list[CustomKpi]
+    needs: frozenset[str]
+    filters: dict[str, list]
+    share_of: str | None
+    columns: list[str]
+    period: str | None
+    dims: Dimensions | None
+    repeat_days: int
+
+    @property
+    def parent(self) -> list[str]:
+        """The by columns of the group whose contacts a ``share`` divides."""
+        return [c for c in self.by if c != self.share_of]
+
+
+def _prepare(events: Events, *, by: list[str], kpis: Sequence[str] | None = None, period: str | None = None,
+             dims: Dimensions | None = None, repeat_days: int = 7, custom: CustomSpecs = None,
+             filters: Mapping[str, Any] | None = None, share_of: str | None = None) -> _Spec:
+    columns = events.lazy().collect_schema().names()
     custom = list(custom or [])
     custom_kpis = [c for c in custom if isinstance(c, CustomKpi)]
     custom_kpis += parse_custom_kpis([c for c in custom if not isinstance(c, CustomKpi)])
@@ -113,32 +145,47 @@ def _plan(events: Events, *, by: list[str], kpis: Sequence[str] | None = None, p
     _check_dimensions(by, columns, dims, period, "by")
     _check_dimensions(list(filters), columns, dims, period, "filters")
     kpi_ids = _resolve_kpis(kpis, custom_kpis, dims, columns)
-    defs = [CATALOGUE[k] for k in kpi_ids if k in CATALOGUE]
-    needs = set().union(*(d.needs for d in defs))
+    needs = frozenset().union(*(CATALOGUE[k].needs for k in kpi_ids if k in CATALOGUE))
     if "parent_volume" in needs:
         share_of = share_of or (by[-1] if by else None)
         if share_of is not None and share_of not in by:
             raise ValueError(f"share_of={share_of!r} is not one of the by columns {by}")
+    return _Spec(by, kpi_ids, custom_kpis, needs, filters, share_of, columns, period, dims, repeat_days)
 
-    if "repeat" in needs:
-        lf = mark_repeats(lf, repeat_days)
-    wanted = set(by) | set(filters) | ({"digital"} if "digital" in needs else set())
-    lf = _derive(lf, wanted - {*MANY_TO_MANY}, columns, period, dims)
-    lf = _apply_filters(lf, filters, columns, dims)
 
-    aggs = [d.expr() for d in defs if not d.after_grouping] + [c.expr() for c in custom_kpis]
-    if "parent_volume" in needs and "volume" not in kpi_ids:
+def _rows(lf: pl.LazyFrame, spec: _Spec) -> pl.LazyFrame:
+    """The events with repeats marked (on all of them), derived columns added and filters applied."""
+    if "repeat" in spec.needs:
+        lf = mark_repeats(lf, spec.repeat_days)
+    wanted = set(spec.by) | set(spec.filters) | ({"digital"} if "digital" in spec.needs else set())
+    lf = _derive(lf, wanted - {*MANY_TO_MANY}, spec.columns, spec.period, spec.dims)
+    return _apply_filters(lf, spec.filters, spec.columns, spec.dims)
+
+
+def _grouped(rows: pl.LazyFrame, spec: _Spec, by: list[str], aggs: list[pl.Expr]) -> pl.LazyFrame:
+    return _group(_explode(rows, by, spec.columns, spec.dims, spec.filters), by, aggs)
+
+
+def _plan(events: Events, **options: Any) -> pl.LazyFrame:
+    spec = _prepare(events, **options)
+    by, kpi_ids = spec.by, spec.kpi_ids
+    lf = _rows(events.lazy(), spec)
+    defs = [CATALOGUE[k] for k in kpi_ids if k in CATALOGUE]
+    aggs = [d.expr() for d in defs if not d.after_grouping] + [c.expr() for c in spec.custom]
+    if "parent_volume" in spec.needs and "volume" not in kpi_ids:
         aggs.append(CATALOGUE["volume"].expr())
-    out = _group(_explode(lf, by, columns, dims, filters), by, aggs)
-    if "parent_volume" in needs:
-        parent = [c for c in by if c != share_of]
-        totals = _group(_explode(lf, parent, columns, dims, filters), parent,
-                        [pl.len().cast(pl.Int64).alias("parent_volume")])
-        out = out.join(totals, on=parent, how="left", nulls_equal=True) if parent else out.join(totals,
-                                                                                                how="cross")
-        out = out.with_columns(share())
+    out = _grouped(lf, spec, by, aggs)
+    if "parent_volume" in spec.needs:
+        totals = _grouped(lf, spec, spec.parent, [pl.len().cast(pl.Int64).alias("parent_volume")])
+        out = _with_share(out, totals, spec.parent)
     out = out.select(*by, *kpi_ids)
     return out.sort(by, nulls_last=True) if by else out
+
+
+def _with_share(out: Events, totals: Events, parent: list[str]) -> Events:
+    """Join the parent volumes onto the groups and add ``share``."""
+    out = out.join(totals, on=parent, how="left", nulls_equal=True) if parent else out.join(totals, how="cross")
+    return out.with_columns(share())
 
 
 def _collect(plans: list[pl.LazyFrame], events: Events, dims: Dimensions | None, engine: str) -> list[pl.DataFrame]:
@@ -150,6 +197,44 @@ def _collect(plans: list[pl.LazyFrame], events: Events, dims: Dimensions | None,
             raise ValueError(f"channel(s) {unknown} are not in Dimensions.channels, so their digital flag "
                              f"is unknown; add them to the model's channels") from exc
         raise
+
+
+def _count_rows(events: Events) -> int:
+    if isinstance(events, pl.DataFrame):
+        return events.height
+    return events.select(pl.len()).collect(engine="streaming").item()
+
+
+def _measure_in_buckets(events: Events, spec: _Spec, n: int, engine: str) -> pl.DataFrame:
+    """``measure`` bucket by bucket of customers, combining additive parts (``workbench.metrics.buckets``)."""
+    by, lf = spec.by, events.lazy()
+    schema = lf.collect_schema()
+    whole = [c for c in spec.custom if not splits(c, schema)]
+    wanted = [k for k in spec.kpi_ids if k in CATALOGUE and k != "share"]
+    has_share = "parent_volume" in spec.needs
+    parts = Parts([*dict.fromkeys([*wanted, *(["volume"] if has_share else [])]),
+                   *(c for c in spec.custom if c not in whole)], schema)
+    children, parents = [], []
+    for b in range(n):
+        rows = _rows(lf.filter(bucket_of(n) == b), spec)
+        plans = [_grouped(rows, spec, by, parts.aggregations())]
+        if has_share:
+            plans.append(_grouped(rows, spec, spec.parent, [pl.len().cast(pl.Int64).alias("parent_volume")]))
+        got = _collect(plans, events, spec.dims, engine)
+        children.append(got[0])
+        parents.extend(got[1:])
+    out = _group(pl.concat(children).lazy(), by, parts.combine()).with_columns(parts.finish())
+    if has_share:
+        totals = _group(pl.concat(parents).lazy(), spec.parent, [pl.col("parent_volume").sum()])
+        out = _with_share(out, totals, spec.parent)
+    out = out.collect()
+    if whole:
+        rest = _plan(events, by=by, kpis=[], period=spec.period, dims=spec.dims, custom=whole,
+                     filters=spec.filters)
+        rest = _collect([rest], events, spec.dims, engine)[0]
+        out = out.join(rest, on=by, how="left", nulls_equal=True) if by else pl.concat([out, rest], how="horizontal")
+    out = out.select(*by, *spec.kpi_ids)
+    return out.sort(by, nulls_last=True) if by else out
 
 
 def _unknown_channels(events: Events, dims: Dimensions | None) -> list[str]:

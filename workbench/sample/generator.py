@@ -13,6 +13,7 @@ import polars as pl
 from workbench.model import Model
 from workbench.sample import months as mo
 from workbench.sample.codes import IGNORE_CODES, UNMAPPED_CODES, crosswalk
+from workbench.sample.journeys import plan_walks, walk_month
 from workbench.sample.profile import MONTH_CURVE, Profile, build_profile
 from workbench.sources.canonical import CONTACT_SCHEMA, conform
 
@@ -24,7 +25,9 @@ class SampleResult:
     ``crosswalk`` maps every reason's source code to its reason id and the ``IGNORE_CODES`` to
     ``"ignore"``; the ``unmapped_codes`` (about 0.5 % of the contacts) are deliberately left out of it.
     ``broken_processes`` perform badly: their reasons have fewer resolved contacts, more repeats and
-    complaints, longer handling and a lower NPS/CES/CSAT (``broken_reasons``).
+    complaints, longer handling and a lower NPS/CES/CSAT (``broken_reasons``). ``journey_walkers`` maps
+    each walked journey to the sorted ids of the customers who started a walk along it
+    (see :mod:`workbench.sample.journeys`).
     """
 
     paths: list[Path]
@@ -35,6 +38,7 @@ class SampleResult:
     broken_processes: list[str]
     broken_reasons: list[str] = field(default_factory=list)
     unmapped_codes: list[str] = field(default_factory=lambda: list(UNMAPPED_CODES))
+    journey_walkers: dict[str, list[str]] = field(default_factory=dict)
 
 
 def month_windows(start: date, count: int) -> list[tuple[str, mo.Month]]:
@@ -70,18 +74,24 @@ def split_events(total: int, weights: np.ndarray) -> np.ndarray:
 
 def generate(model: Model, out_dir: str | Path, *, events: int = 1_000_000, seed: int = 0,
              start: date = date(2026, 1, 1), months: int = 12, progress: bool = True,
-             overwrite: bool = False) -> SampleResult:
+             overwrite: bool = False, journey_share: float = 0.04) -> SampleResult:
     """Generate ``events`` contacts of a demo organisation over ``months`` months from ``start``.
 
     Writes ``out_dir/month=YYYY-MM/part-0.parquet`` in the canonical contact schema, sorted by
     timestamp, one month at a time (peak memory is about one month of contacts). The ``reason`` column
     is null: the data carries the organisation's own codes in ``source_code``; apply the returned
     crosswalk to fill it. The same model, seed and arguments give the same files.
+
+    Besides contacts drawn reason by reason, about ``journey_share`` of the customers per current
+    journey walk it (:mod:`workbench.sample.journeys`); their contacts are part of the ``events``.
+    ``journey_share=0`` turns the walks off.
     """
     if start.day != 1:
         raise ValueError(f"start must be the first day of a month, not {start.isoformat()}")
     if events < 1 or months < 1:
         raise ValueError(f"events and months must be positive (got events={events}, months={months})")
+    if not 0 <= journey_share <= 0.25:
+        raise ValueError(f"journey_share must be between 0 and 0.25 (got {journey_share})")
     out_dir = Path(out_dir)
     existing = sorted(out_dir.glob("month=*/*.parquet")) if out_dir.exists() else []
     if existing and not overwrite:
@@ -95,9 +105,15 @@ def generate(model: Model, out_dir: str | Path, *, events: int = 1_000_000, seed
     rng = np.random.default_rng([seed, 1])
     customers = mo.Customers.create(max(events // 6, 10), profile.segment_share, rng)
     names = _names(profile, len(customers.segment))
-    paths, carry = [], None
+    plan = plan_walks(model, profile, customers, journey_share, np.random.default_rng([seed, 3]))
+    paths, carry, walkers = [], None, {}
     with _progress(progress, events) as (bar, task):
         for i, (label, month) in enumerate(windows):
+            walked, who = walk_month(plan, profile, customers, month, start.weekday(), targets[i] / events,
+                                     np.random.default_rng([seed, 3, i]))
+            carry = walked if carry is None else carry if walked is None else mo.concat([carry, walked])
+            for journey, ids in who.items():
+                walkers.setdefault(journey, []).append(ids)
             rng = np.random.default_rng([seed, 2, i])
             cols, carry = _month(profile, customers, month, start.weekday(), int(targets[i]), carry, rng)
             frame = _frame(cols, names, datetime(start.year, start.month, start.day, tzinfo=UTC))
@@ -114,13 +130,21 @@ def generate(model: Model, out_dir: str | Path, *, events: int = 1_000_000, seed
     broken_reasons = [r for r, b in zip(profile.reasons, profile.broken, strict=True) if b]
     return SampleResult(paths=paths, events=events, crosswalk=crosswalk(codes), codes=dict(codes),
                         source_spec=spec, broken_processes=list(profile.broken_processes),
-                        broken_reasons=broken_reasons)
+                        broken_reasons=broken_reasons, journey_walkers=_walker_ids(walkers, names["width"]))
+
+
+def _walker_ids(walkers: dict[str, list[np.ndarray]], width: int) -> dict[str, list[str]]:
+    return {journey: [f"C{c:0{width}d}" for c in np.unique(np.concatenate(parts)).tolist()]
+            for journey, parts in walkers.items()}
 
 
 def _month(p: Profile, customers: mo.Customers, month: mo.Month, weekday: int, target: int,
            carry: mo.Columns | None, rng: np.random.Generator) -> tuple[mo.Columns, mo.Columns | None]:
-    """Exactly ``target`` contacts in ``month`` (repeats carried in from the month before included),
-    and the repeats that fall after it."""
+    """Exactly ``target`` contacts in ``month`` (repeats and journey walks carried in included), and the
+    carried-in or new contacts that fall after it.
+
+    Carried-in contacts are all kept (unless there are more than ``target``: then a random subset);
+    new contacts drawn reason by reason fill the rest of the month."""
     end = month.first_day + month.days
     inside, after = [], []
     have = 0

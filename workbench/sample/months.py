@@ -100,17 +100,17 @@ def first_contacts(p: Profile, customers: Customers, month: Month, start_weekday
     profile = p.time_profile[channel]
     dow = (start_weekday + month.first_day + np.arange(month.days)) % 7
     day = month.first_day + draw_rows(WEEKDAYS[:, dow], profile, rng).astype(np.int32)
-    second = _seconds(profile, rng)
-    return _with_outcome(p, dict(customer=customer, reason=reason, segment=segment, channel=channel,
+    second = seconds_of(profile, rng)
+    return with_outcome(p, dict(customer=customer, reason=reason, segment=segment, channel=channel,
                                  day=day, second=second, repeat=np.zeros(n, bool)), rng)
 
 
-def _seconds(profile: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def seconds_of(profile: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     hour = draw_rows(HOURS, profile, rng).astype(np.int32)
     return hour * 3600 + rng.integers(0, 3600, len(profile), dtype=np.int32)
 
 
-def _with_outcome(p: Profile, cols: Columns, rng: np.random.Generator) -> Columns:
+def with_outcome(p: Profile, cols: Columns, rng: np.random.Generator) -> Columns:
     cols["resolved"] = rng.random(len(cols["reason"])) < p.resolve_prob[cols["reason"], cols["channel"]]
     return cols
 
@@ -127,14 +127,28 @@ def repeats_of(p: Profile, parents: Columns, start_weekday: int, rng: np.random.
     n = len(kids["reason"])
     kids["channel"] = draw_rows(p.channel_prob.reshape(-1, len(p.channels)),
                                 kids["reason"] * len(p.segments) + kids["segment"], rng)
-    profile = p.time_profile[kids["channel"]]
     delay = np.minimum(rng.exponential(2.0, n).astype(np.int32), MAX_REPEAT_DAYS)
-    day, second = kids["day"] + delay, _seconds(profile, rng)
-    day = day + ((delay == 0) & (second <= kids["second"]))  # not before the contact it repeats
-    for _ in range(2):  # a letter is not registered at the weekend, a shop is closed on Sunday
-        day = day + (WEEKDAYS[profile, (start_weekday + day) % 7] == 0)
+    day, second = later(p, kids, delay, start_weekday, rng)
     kids.update(day=day, second=second, repeat=np.ones(n, bool))
-    return _with_outcome(p, kids, rng)
+    return with_outcome(p, kids, rng)
+
+
+def later(p: Profile, kids: Columns, delay: np.ndarray, start_weekday: int,
+          rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Day and second ``delay`` whole days after each row's own ``day``/``second``, at an hour its channel
+    is open and never before the row's own moment (a same-day time that is earlier moves to the next day)."""
+    profile = p.time_profile[kids["channel"]]
+    day, second = kids["day"] + delay, seconds_of(profile, rng)
+    day = day + ((delay == 0) & (second <= kids["second"]))
+    return open_day(profile, day, start_weekday), second
+
+
+def open_day(profile: np.ndarray, day: np.ndarray, start_weekday: int) -> np.ndarray:
+    """``day`` moved forward past days its channel is closed: a letter is not registered at the weekend,
+    a shop is closed on Sunday."""
+    for _ in range(2):
+        day = day + (WEEKDAYS[profile, (start_weekday + day) % 7] == 0)
+    return day
 
 
 def attributes(p: Profile, cols: Columns, rng: np.random.Generator) -> Columns:

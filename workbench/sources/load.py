@@ -17,7 +17,6 @@ The good rows stay lazy: the returned frame reads the source again when it is co
 from __future__ import annotations
 
 import dataclasses
-
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -63,7 +63,8 @@ def _formatters() -> dict:
 
     percent = NumberFormatter(format="0.0%")
     return {"volume": NumberFormatter(format="0,0"), "customers": NumberFormatter(format="0,0"),
-            "cost": NumberFormatter(format="€0,0"), "cost_per_contact": NumberFormatter(format="€0.00"),
+            "cost": {"type": "money", "symbol": "€", "thousand": ",", "precision": 0},
+            "cost_per_contact": {"type": "money", "symbol": "€", "thousand": ",", "precision": 2},
             "aht": NumberFormatter(format="0"), "nps": NumberFormatter(format="+0"),
             "ces": NumberFormatter(format="0.00"), **{k: percent for k in
                                                       ("digital_share", "complaint_rate", "repeat_rate", "fcr",

@@ -122,9 +122,11 @@ class LinkEditor(pn.viewable.Viewer):
         self._message = pn.pane.Alert("", alert_type="info", visible=False, sizing_mode="stretch_width")
         self._steps = pn.Column(sizing_mode="stretch_width")
         self._coverage = pn.pane.HTML("", sizing_mode="stretch_width")
-        self._layout = pn.Row(
-            pn.Column(self._message, self._steps, sizing_mode="stretch_width"),
-            pn.Column(pn.pane.Markdown("### Coverage"), self._coverage, width=380), sizing_mode="stretch_width")
+        self._layout = pn.Column(
+            self._message,
+            pn.Card(self._coverage, title="Coverage: unlinked steps, shared and unused reasons", collapsed=True,
+                    sizing_mode="stretch_width", css_classes=["wb-coverage"]),
+            self._steps, sizing_mode="stretch_width")
         self.state.param.watch(self._refresh, ["model", "journey", "can_edit"])
         self.state.param.watch(self._show_message, ["message"])
         self._refresh()

@@ -1,0 +1,131 @@
+"""The life cycle map, the circular view and the shared formatting, on the hand-made state of conftest."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import panel as pn
+import pytest
+
+from workbench.ui.circular import CircularView, circle_layout
+from workbench.ui.format import DIVERGING, GREY, SEQUENTIAL, format_kpi, kpi_colour
+from workbench.ui.lifecycle_map import LifeCycleMap
+
+ORDER = ["compare-offers", "place-order", "pay-bill", "change-details", "report-fault"]
+
+
+def test_format_kpi_units():
+    assert [format_kpi("volume", 1234567), format_kpi("share", 0.5), format_kpi("cost", 12.5),
+            format_kpi("nps", 33.3), format_kpi("nps", float("nan")), format_kpi("my_custom", 2.5)] == \
+        ["1,234,567", "50.0%", "€12.50", "+33", "–", "2.5"]
+
+
+def test_kpi_colour_direction_and_missing():
+    # CES: higher is better → the highest value gets the good (blue) end; volume has no direction: blues.
+    assert kpi_colour("ces", [1.0, 7.0, None]) == [DIVERGING[0], DIVERGING[-1], GREY]
+    assert kpi_colour("cost_per_contact", [1.0, 7.0]) == [DIVERGING[-1], DIVERGING[0]]
+    assert kpi_colour("volume", [0, 10]) == [SEQUENTIAL[0], SEQUENTIAL[-1]]
+    assert kpi_colour("nps", [None, None]) == [GREY, GREY]
+
+
+def test_tiles_follow_model_order_and_show_the_kpi(ui_state):
+    ui_state.kpi = "nps"
+    tiles = LifeCycleMap(state=ui_state).tiles()
+    assert tiles["reason"].to_list() == ORDER
+    # NPS by hand: compare 7,10 → 50; order 10,6 → 0; bill 9,3,10 → 33.3; details 0,10 → 0; fault: no data.
+    values = tiles["value"].to_list()
+    assert values[:2] == [50.0, 0.0] and values[2] == pytest.approx(100 / 3) and values[3:] == [0.0, None]
+    assert tiles["text"].to_list() == ["+50", "0", "+33", "0", "–"]
+    assert tiles["volume"].to_list() == [2, 2, 4, 2, 0]
+    # scale 0..50: 50 is the good end, 0 the bad end, 33.3 is 2/3 along the 7 colours = exactly the 5th.
+    assert tiles["colour"].to_list() == [DIVERGING[-1], DIVERGING[0], DIVERGING[4], DIVERGING[0], GREY]
+
+
+def test_tiles_follow_filters_and_kpi(ui_state):
+    view = LifeCycleMap(state=ui_state)
+    ui_state.kpi = "nps"
+    ui_state.segment = "seniors"
+    # seniors: compare none; order c6 10 → +100; bill c2 10 → +100; details 0,10 → 0
+    assert view.tiles()["text"].to_list() == ["–", "+100", "+100", "0", "–"]
+    ui_state.segment = "all"
+    ui_state.kpi = "volume"
+    tiles = view.tiles()
+    assert tiles["text"].to_list() == ["2", "2", "4", "2", "–"]
+    assert tiles["colour"].to_list()[2] == SEQUENTIAL[-1]
+    # the browser data follows the state
+    shown = [t["text"] for s in view._grid.stages for p in s["phases"] for t in p["tiles"]]
+    assert shown == ["2", "2", "4", "2", "–"]
+    assert "<b>Contacts</b>" in view._legend.object and "no better or worse" in view._legend.object
+
+
+def test_map_structure_counts_and_escaping(ui_state):
+    view = LifeCycleMap(state=ui_state)
+    stages = view._grid.stages
+    assert [s["label"] for s in stages] == ["Becoming a customer", "Being a customer"]
+    assert [[p["label"] for p in s["phases"]] for s in stages] == [["Orientation", "Buying"], ["Using"]]
+    details = stages[1]["phases"][0]["tiles"][1]
+    assert details["reason"] == "change-details"
+    assert details["label"] == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert "<script>" not in json.dumps(stages)
+    assert "<b>5</b> contact reasons in <b>3</b> phases across <b>2</b> stages" in view._summary.object
+
+
+def test_click_selects_and_selection_is_shown(ui_state):
+    view = LifeCycleMap(state=ui_state)
+    view._grid.selected = "pay-bill"            # what a click in the browser does
+    assert ui_state.reason == "pay-bill"
+    ui_state.reason = "place-order"             # another view selects
+    assert view._grid.selected == "place-order"
+
+
+def test_map_payload_is_small_for_80_reasons(ui_state):
+    from workbench.model import ContactReason
+
+    model = ui_state.model.copy()
+    model.add(*[ContactReason(f"extra-{i}", "using", f"I do extra thing number {i} today") for i in range(75)])
+    ui_state.model = model
+    view = LifeCycleMap(state=ui_state)
+    assert len(view.tiles()) == 80
+    assert len(json.dumps(view._grid.stages)) < 20_000
+
+
+def test_map_renders(ui_state):
+    root = pn.panel(LifeCycleMap(state=ui_state)).get_root()
+    assert root is not None
+
+
+def test_circle_layout_equal_and_by_volume(ui_state):
+    model = ui_state.model
+    equal = circle_layout(model)
+    assert equal["reason"].to_list() == ORDER
+    assert equal["t1"].to_list() == pytest.approx([0.2, 0.4, 0.6, 0.8, 1.0])
+    by_volume = circle_layout(model, {"compare-offers": 2, "place-order": 2, "pay-bill": 4, "change-details": 2})
+    assert by_volume["t1"].to_list() == pytest.approx([0.2, 0.4, 0.8, 1.0, 1.0])
+
+
+def test_circular_rings_values_and_tap(ui_state):
+    ui_state.kpi = "nps"
+    view = CircularView(state=ui_state)
+    rings = view.rings()
+    stages = rings["stage"]
+    assert stages["id"].to_list() == ["becoming", "being"]
+    assert stages["t1"].to_list() == pytest.approx([0.4, 1.0])
+    # becoming: 7,10,10,6 → (2 - 1) / 4 = +25; being: 9,3,10,0,10 → (3 - 2) / 5 = +20 (not an average)
+    assert stages["value"].to_list() == pytest.approx([25.0, 20.0])
+    assert rings["phase"].filter(rings["phase"]["id"] == "using")["reasons"].item() == 3
+    assert rings["reason"]["text"].to_list() == ["+50", "0", "+33", "0", "–"]
+    view.size_by = "volume"
+    assert view.rings()["phase"]["t1"].to_list() == pytest.approx([0.2, 0.4, 1.0])
+
+    pane = view._plot()
+    fig = pane.object
+    tooltips = [t for tool in fig.tools if hasattr(tool, "tooltips") for t in tool.tooltips]
+    assert tooltips and not any("{safe}" in field for _, field in tooltips)
+    reason_source = next(r.data_source for r in fig.renderers if r.data_source.data.get("ring", [None])[0] == "reason")
+    assert "<script>alert(1)</script>" in reason_source.data["label"]    # canvas/tooltip text, shown as text
+    start, end = reason_source.data["start"][0], reason_source.data["end"][0]
+    assert end - start == pytest.approx(2 * math.pi * 0.2)               # compare-offers: 2 of 10 contacts
+    reason_source.selected.indices = [2]                                 # a tap on the third sector
+    assert ui_state.reason == "pay-bill"
+    assert pn.panel(view).get_root() is not None

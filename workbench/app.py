@@ -1,0 +1,139 @@
+"""The dashboard: a page per step of the method, the global filters, and who may edit.
+
+``build_app(workspace, can_edit=...)`` makes one session's dashboard; ``workbench serve`` (see
+``workbench.server``) serves it with login and roles. In a notebook, ``build_app(ws).servable()``.
+"""
+
+from __future__ import annotations
+
+import html
+
+import panel as pn
+import polars as pl
+
+from workbench.metrics import CATALOGUE
+from workbench.ui.circular import CircularView
+from workbench.ui.exports import export_buttons
+from workbench.ui.impact_explorer import ImpactExplorer
+from workbench.ui.journey_flow import JourneyFlow
+from workbench.ui.journey_view import JourneyView
+from workbench.ui.kpi_table import KpiTable
+from workbench.ui.lifecycle_map import LifeCycleMap
+from workbench.ui.link_editor import LinkEditor
+from workbench.ui.model_editor import ModelEditor
+from workbench.ui.priorities import PrioritiesView
+from workbench.ui.reason_detail import ReasonDetail
+from workbench.ui.state import WorkbenchState
+
+ACCENT = "#2c5d8f"
+STEPS = ("1 Frame", "2 Map", "3 Link", "4 Measure", "5 Prioritise", "6 Publish")
+_EVENTS: dict[str, pl.LazyFrame] = {}
+
+pn.extension("tabulator", notifications=True, loading_indicator=True, sizing_mode="stretch_width")
+
+
+def shared_events(workspace) -> pl.LazyFrame:
+    """The workspace's contact data, read lazily once per process and shared by every session."""
+    key = str(workspace.path)
+    if key not in _EVENTS:
+        from workbench.sources.registry import contacts
+
+        _EVENTS[key] = contacts(workspace.store, workspace.path, workspace.load()).frame
+    return _EVENTS[key]
+
+
+def build_app(workspace=None, *, state: WorkbenchState | None = None, can_edit: bool = False,
+              user: str | None = None) -> pn.template.FastListTemplate:
+    """One session's dashboard over ``workspace`` (or over a ready ``state``)."""
+    if state is None:
+        state = WorkbenchState(workspace, events=shared_events(workspace), can_edit=can_edit)
+    pages = {
+        STEPS[0]: _frame_page(state),
+        STEPS[1]: JourneyView(state=state),
+        STEPS[2]: LinkEditor(state=state),
+        STEPS[3]: KpiTable(state=state),
+        STEPS[4]: pn.Tabs(("Priorities", PrioritiesView(state=state)), ("Impact", ImpactExplorer(state=state)),
+                          ("Actual journeys", JourneyFlow(state=state)), dynamic=True),
+        STEPS[5]: _publish_page(state),
+    }
+    tabs = pn.Tabs(*pages.items(), dynamic=True, css_classes=["wb-steps"])
+    who = f"{html.escape(user)} · " if user else ""
+    role = "editor" if state.can_edit else "viewer (read-only)"
+    template = pn.template.FastListTemplate(
+        title=f"Journey Workbench — {state.model.name}", accent=ACCENT, header_background=ACCENT,
+        sidebar=[_filters(state), pn.pane.HTML(f"<small>{who}{role}</small>", css_classes=["wb-role"])],
+        main=[_messages(state), tabs], sidebar_width=260,
+    )
+    return template
+
+
+def _filters(state: WorkbenchState) -> pn.Column:
+    kpis = {CATALOGUE[k].label: k for k in state.param.kpi.objects}
+    return pn.Column(
+        pn.pane.Markdown("### Filters"),
+        pn.widgets.Select.from_param(state.param.period, name="Period", css_classes=["wb-filter-period"]),
+        pn.widgets.Select.from_param(state.param.segment, name="Segment", css_classes=["wb-filter-segment"]),
+        pn.widgets.Select.from_param(state.param.channel, name="Channel", css_classes=["wb-filter-channel"]),
+        _kpi_select(state, kpis),
+    )
+
+
+def _kpi_select(state: WorkbenchState, options: dict[str, str]) -> pn.widgets.Select:
+    select = pn.widgets.Select(name="KPI", options=options, value=state.kpi, css_classes=["wb-filter-kpi"])
+    select.link(state, value="kpi", bidirectional=True)
+    return select
+
+
+def _messages(state: WorkbenchState) -> pn.pane.Alert:
+    """The outcome of the last save (or why it was refused), hidden while there is none."""
+    alert = pn.pane.Alert("", alert_type="success", visible=False, css_classes=["wb-message"])
+
+    def show(event) -> None:
+        alert.alert_type = "success" if event.new.startswith("Saved") else "warning"
+        alert.object = html.escape(event.new)
+        alert.visible = bool(event.new)
+
+    state.param.watch(show, "message")
+    return alert
+
+
+def _frame_page(state: WorkbenchState) -> pn.Column:
+    def data() -> pl.DataFrame:
+        from workbench.metrics.labels import with_labels
+
+        return with_labels(state.measure(["reason"]), state.model)
+
+    return pn.Column(
+        pn.Row(export_buttons(data, "reasons")),
+        pn.Tabs(("Life cycle map", LifeCycleMap(state=state)), ("Circle", CircularView(state=state)),
+                ("Edit the model", ModelEditor(state=state)), dynamic=True),
+        ReasonDetail(state=state),
+    )
+
+
+def _publish_page(state: WorkbenchState) -> pn.Column:
+    def model_workbook():
+        import io
+        import tempfile
+        from pathlib import Path
+
+        from workbench.interchange import write_excel
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "workspace.xlsx"
+            write_excel(state.model, path)
+            return io.BytesIO(path.read_bytes())
+
+    name = html.escape(state.model.name)
+    return pn.Column(
+        pn.pane.Markdown(
+            f"## Share *{name}*\n"
+            "- **Colleagues who only read**: `workbench export WORKSPACE --html snapshot.html` writes a "
+            "self-contained page (no server, no internet needed) of the main views.\n"
+            "- **A team dashboard**: `workbench serve WORKSPACE --users users.yaml --address 0.0.0.0` "
+            "with a users file of editors and viewers (`workbench users add users.yaml NAME --role editor`).\n"
+            "- **Spreadsheets**: every page has CSV and Excel downloads of its data; the whole model as a "
+            "workbook below.", renderer_options={"html": False}),
+        pn.widgets.FileDownload(callback=model_workbook, filename="workspace.xlsx", label="⬇ The model (Excel)",
+                                button_type="primary", width=220, css_classes=["wb-download-model"]),
+    )

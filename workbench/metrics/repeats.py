@@ -1,0 +1,52 @@
+"""Repeat contacts: the same customer, on the same reason, again within N days."""
+
+from __future__ import annotations
+
+import polars as pl
+
+REPEAT_KEYS = ("customer_id", "reason", "timestamp")
+
+
+def repeat_flag(within_days: int = 7) -> pl.Expr:
+    """The ``repeat`` flag as an expression over rows sorted by customer, reason and timestamp (nulls last).
+
+    True when the next strictly later timestamp of the same (customer, reason) lies at most
+    ``within_days`` x 24 h after this row's; never null. See ``mark_repeats`` for the rules.
+    """
+    if within_days < 0:
+        raise ValueError(f"within_days must be >= 0, got {within_days}")
+    cust, reason, ts = (pl.col(c) for c in REPEAT_KEYS)
+    nxt = ts.shift(-1)
+    same = ((cust.shift(-1) == cust) & (reason.shift(-1) == reason)).fill_null(False)
+    tie = same & (nxt == ts).fill_null(False)
+    # The next strictly later timestamp of the same (customer, reason): ties are null and filled from
+    # the row below; the last row of a group gets its own timestamp (a gap of 0, never a repeat).
+    later = (pl.when(tie).then(None).when(same & nxt.is_not_null()).then(nxt).otherwise(ts)
+             .fill_null(strategy="backward"))
+    gap = later - ts
+    return ((gap > pl.duration(days=0)) & (gap <= pl.duration(days=within_days))).fill_null(False).alias("repeat")
+
+
+def mark_repeats(events: pl.LazyFrame | pl.DataFrame, within_days: int = 7) -> pl.LazyFrame:
+    """Add a boolean ``repeat`` column: is this contact followed by another one of the same customer,
+    on the same reason, strictly later and at most ``within_days`` x 24 h after it?
+
+    A row with the same customer, reason and timestamp is not "later" (a survey row duplicating a
+    contact is no repeat). Rows without customer, reason or timestamp are never repeated and never
+    make another row repeated. Mark repeats on the full event set BEFORE filtering, so that a phone
+    contact followed by a chat contact still counts as repeated when only phone is shown. The result
+    is sorted by customer, reason and timestamp.
+
+    Only the contacts of one customer matter for that customer's flags, so the events may be split
+    into disjoint sets of customers and marked set by set (``workbench.metrics.buckets`` does this).
+
+    Examples
+    --------
+    >>> from datetime import datetime
+    >>> df = pl.DataFrame({"customer_id": ["c1"] * 3, "reason": ["bill"] * 3,
+    ...                    "timestamp": [datetime(2026, 1, d) for d in (5, 7, 20)]})
+    >>> mark_repeats(df).collect()["repeat"].to_list()   # Jan 7 is 2 days later; Jan 20 is 13 days later
+    [True, False, False]
+    """
+    flag = repeat_flag(within_days)
+    return events.lazy().sort(*REPEAT_KEYS, nulls_last=True).with_columns(flag)

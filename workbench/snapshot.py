@@ -1,0 +1,49 @@
+"""A self-contained static HTML snapshot of the main views, for people who only read.
+
+Everything (Bokeh and Panel's JavaScript and CSS) is inlined: the file opens from a disk or an e-mail
+attachment with no server and no internet. Views show the workspace as it is when the snapshot is made.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+from pathlib import Path
+
+import panel as pn
+from bokeh.resources import INLINE
+
+from workbench.app import shared_events
+from workbench.ui.journey_view import JourneyView
+from workbench.ui.kpi_table import KpiTable
+from workbench.ui.lifecycle_map import LifeCycleMap
+from workbench.ui.priorities import PrioritiesView
+from workbench.ui.state import WorkbenchState
+
+
+def write_snapshot(workspace, path: str | Path) -> Path:
+    """Write the snapshot of ``workspace`` to ``path`` (written beside it first, then moved into place)."""
+    path = Path(path)
+    state = WorkbenchState(workspace, events=shared_events(workspace), can_edit=False)
+    journeys = [j for j in state.model.journeys.values() if j.state == "current"]
+    views = []
+    for journey in journeys:
+        journey_state = WorkbenchState(workspace, model=state.model, events=state.events(with_filters=False),
+                                       journey=journey.id)
+        views.append((html.escape(journey.label), JourneyView(state=journey_state)))
+    made = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    layout = pn.Column(
+        pn.pane.HTML(f"<h1>{html.escape(state.model.name)}</h1><p>Journey Workbench snapshot, made {made}: "
+                     "all contacts, no filters. Open the served dashboard to filter and edit.</p>"),
+        pn.Tabs(("Life cycle map", LifeCycleMap(state=state)), ("KPIs by reason", KpiTable(state=state)),
+                ("Priorities", PrioritiesView(state=state)), *views, dynamic=False),
+        sizing_mode="stretch_width",
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial.html")
+    try:
+        layout.save(partial, resources=INLINE, title=f"{state.model.name} — Journey Workbench", embed=False)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path
