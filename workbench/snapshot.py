@@ -6,7 +6,10 @@ attachment with no server and no internet. Views show the workspace as it is whe
 
 from __future__ import annotations
 
+import base64
 import html
+import io
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,9 +44,30 @@ def write_snapshot(workspace, path: str | Path) -> Path:
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial.html")
+    buffer = io.StringIO()
+    layout.save(buffer, resources=INLINE, title=f"{state.model.name} — Journey Workbench", embed=False)
     try:
-        layout.save(partial, resources=INLINE, title=f"{state.model.name} — Journey Workbench", embed=False)
+        partial.write_text(inline_stylesheets(buffer.getvalue()), encoding="utf-8")
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)
     return path
+
+
+_PANEL_DIST = Path(pn.__file__).parent / "dist"
+_CDN_URL = re.compile(r"https://cdn\.holoviz\.org/panel/[^/]+/dist/([^\"'?\s]+\.css)(\?[^\"'\s]*)?")
+
+
+def inline_stylesheets(page: str) -> str:
+    """Replace Panel's stylesheet links to its CDN by data: URLs of the same files shipped with Panel.
+
+    Panel inlines its JavaScript in a saved page but still links component stylesheets to its CDN; a
+    reader without internet would see unstyled widgets.
+    """
+    def to_data(match: re.Match) -> str:
+        local = _PANEL_DIST / match.group(1)
+        if not local.is_file():
+            return match.group(0)
+        return "data:text/css;base64," + base64.b64encode(local.read_bytes()).decode("ascii")
+
+    return _CDN_URL.sub(to_data, page)
