@@ -9,7 +9,7 @@ a seeded share of the customers walks it once. The walk model:
   volume. A walker is an existing customer drawn uniformly, for 70 % from the journey's segment
   (its persona) when it names one.
 - **By the book or not.** 30 % of the walkers follow the book: one contact on every step, in the
-  designed order, a quarter of the usual repeats, no deliberate extras. The others deviate:
+  designed order, no repeats, no deliberate extras. The others deviate:
 
   * a step makes no contact with a chance of 12 %; 35 % when its channel is digital and it is no
     moment of truth (self-service that leaves no trace); 3 % for a moment of truth; each times a
@@ -27,6 +27,9 @@ a seeded share of the customers walks it once. The walk model:
   chances for its reason: far likelier when unresolved, and higher under broken processes. A repeat
   of an unresolved digital contact moves to a personal channel 60 % of the time (web → phone),
   other repeats keep their channel half the time and otherwise use the usual mix.
+
+Walkers keep making their usual contacts drawn reason by reason all year, so some of those land on
+the journey's reasons or inside the walk, as in real data.
 
 A walk is drawn whole in the month it starts. Its contacts in later months are carried over like
 repeats (see :func:`workbench.sample.generator._month`), so they count in the month they fall in and
