@@ -148,3 +148,28 @@ def test_mine_refuses_what_it_cannot_read(demo, tmp_path):
     notes.write_text("hello")
     assert "not a workspace" in run("mine", notes, code=2).output
     assert "did you mean" in run("mine", demo, "--conformance", "i-move-hose", code=2).output
+
+
+def test_the_data_readme_flow_connects_an_organisations_own_export(tmp_path, monkeypatch):
+    from model_fixtures import ROOT
+
+    monkeypatch.chdir(ROOT)  # the README's commands are typed in the checkout
+    run("new", tmp_path / "ws", "--template", "telecom")
+    run("crosswalk", tmp_path / "ws", "--import", "data/crosswalk-example.csv")
+    channel_map = '{"Telefoon": "phone", "Winkel": "shop", "E-mail": "email", "Brief": "letter", "Social": "social"}'
+    output = run("sources", "add", tmp_path / "ws", "--id", "callcentre", "--kind", "csv",
+                 "--location", "data/contacts-example.csv", "--map", "customer_id=KlantNr", "--map", "timestamp=Datum",
+                 "--map", "channel=Kanaal", "--map", "source_code=Reden", "--map", "segment=Segment",
+                 "--map", "cost=Kosten", "--map", "handling_seconds=Afhandeltijd", "--map", "complaint=Klacht",
+                 "--map", "resolved=Opgelost", "--map", "nps=NPS", "--timestamp-format", "%d-%m-%Y %H:%M",
+                 "--timezone", "Europe/Amsterdam", "--option", "separator=;", "--option", "decimal_comma=true",
+                 "--option", f"channel_map={channel_map}").output
+    assert "300 row(s) read, 300 kept" in output and "0 bad" in output
+    out = tmp_path / "by-channel.csv"
+    run("metrics", tmp_path / "ws", "--by", "channel", "--kpi", "volume", "--kpi", "cost", "--out", out)
+    got = pl.read_csv(out)
+    raw = pl.read_csv(ROOT / "data" / "contacts-example.csv", separator=";", decimal_comma=True)
+    assert got["volume"].sum() == raw.height == 300
+    assert got["cost"].sum() == pytest.approx(raw["Kosten"].sum())
+    phone = raw.filter(pl.col("Kanaal") == "Telefoon").height
+    assert got.filter(pl.col("channel") == "phone")["volume"].item() == phone

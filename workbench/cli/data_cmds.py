@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -53,7 +54,7 @@ def sources_add(
     path: WorkspacePath,
     source_id: Annotated[str, typer.Option("--id", help="A short slug naming the source.")],
     kind: Annotated[str, typer.Option(help="csv, parquet, excel, xes or sql.")],
-    location: Annotated[str, typer.Option(help="A file, folder or glob (relative: to the workspace), or a URL.")],
+    location: Annotated[str, typer.Option(help="A file, folder or glob, or for sql a database URL.")],
     map_: Annotated[list[str] | None, typer.Option("--map", help="CANONICAL=SOURCE_COLUMN, repeatable.")] = None,
     const: Annotated[list[str] | None, typer.Option("--const", help="CANONICAL=VALUE for a column the "
                                                                     "source lacks, e.g. channel=phone.")] = None,
@@ -74,9 +75,16 @@ def sources_add(
     from workbench.sources.spec import SourceSpec, SpecError
 
     ws = open_workspace(path)
-    options = _pairs(option, "option")
+    options: dict = _pairs(option, "option")
     if "decimal_comma" in options:
         options["decimal_comma"] = options["decimal_comma"].lower() in {"1", "true", "yes"}
+    for key, value in options.items():
+        if isinstance(value, str) and value.startswith("{"):
+            try:
+                options[key] = json.loads(value)
+            except json.JSONDecodeError as exc:
+                raise fail(f"error: option {key}: not valid JSON ({exc})", 2) from None
+    location = _stored_location(location, kind, ws.path)
     try:
         spec = SourceSpec(id=source_id, kind=kind, location=location, mapping=_pairs(map_, "mapping"),
                           constants=_pairs(const, "constant"), options=options,
@@ -93,6 +101,14 @@ def sources_add(
         raise fail(f"error: {exc}") from None
     out.print(str(result.report), markup=False)
     out.print(f"source '{spec.id}' added", markup=False)
+
+
+def _stored_location(location: str, kind: str, workspace: Path) -> str:
+    """A path typed relative to the current folder, stored relative to the workspace if inside it."""
+    if kind == "sql" or Path(location).expanduser().is_absolute():
+        return location
+    absolute = (Path.cwd() / location).resolve()
+    return str(absolute.relative_to(workspace)) if absolute.is_relative_to(workspace) else str(absolute)
 
 
 @sources_app.command("list")
