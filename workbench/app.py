@@ -12,6 +12,8 @@ import panel as pn
 import polars as pl
 
 from workbench.metrics import CATALOGUE
+from workbench.metrics.cube import Cube, workspace_cube
+from workbench.metrics.model_dims import dimensions
 from workbench.ui.circular import CircularView
 from workbench.ui.exports import export_buttons
 from workbench.ui.impact_explorer import ImpactExplorer
@@ -27,26 +29,38 @@ from workbench.ui.state import WorkbenchState
 
 ACCENT = "#2c5d8f"
 STEPS = ("1 Frame", "2 Map", "3 Link", "4 Measure", "5 Prioritise", "6 Publish")
-_EVENTS: dict[str, pl.LazyFrame] = {}
+_DATA: dict[str, tuple[pl.LazyFrame, Cube]] = {}
 
 pn.extension("tabulator", notifications=True, loading_indicator=True, sizing_mode="stretch_width")
 
 
-def shared_events(workspace) -> pl.LazyFrame:
-    """The workspace's contact data, read lazily once per process and shared by every session."""
+def shared_data(workspace) -> tuple[pl.LazyFrame, Cube]:
+    """The workspace's contact data (lazy) and its KPI cube, made once per process for every session.
+
+    The cube comes from the workspace's cache when its inputs did not change, so a restarted server
+    paints its first page without reading the contacts again.
+    """
     key = str(workspace.path)
-    if key not in _EVENTS:
+    if key not in _DATA:
         from workbench.sources.registry import contacts
 
-        _EVENTS[key] = contacts(workspace.store, workspace.path, workspace.load()).frame
-    return _EVENTS[key]
+        model = workspace.load()
+        events = contacts(workspace.store, workspace.path, model, check=False).frame
+        _DATA[key] = events, workspace_cube(workspace, events, dimensions(model))
+    return _DATA[key]
+
+
+def shared_events(workspace) -> pl.LazyFrame:
+    """The workspace's contact data, shared by every session of this process."""
+    return shared_data(workspace)[0]
 
 
 def build_app(workspace=None, *, state: WorkbenchState | None = None, can_edit: bool = False,
               user: str | None = None) -> pn.template.FastListTemplate:
     """One session's dashboard over ``workspace`` (or over a ready ``state``)."""
     if state is None:
-        state = WorkbenchState(workspace, events=shared_events(workspace), can_edit=can_edit)
+        events, cube = shared_data(workspace)
+        state = WorkbenchState(workspace, events=events, cube=cube, can_edit=can_edit)
     pages = {
         STEPS[0]: _frame_page(state),
         STEPS[1]: JourneyView(state=state),

@@ -76,7 +76,7 @@ def serve(path: str | Path, *, port: int = 5006, address: str = "127.0.0.1", pre
           allow_edit: bool = False, cookie_secret: str | None = None, origins: tuple[str, ...] = (),
           show: bool = False, threaded: bool = False):
     """Serve the dashboard of the workspace at ``path``; returns Panel's server (or thread if threaded)."""
-    from workbench.app import build_app, shared_events
+    from workbench.app import build_app, shared_data
     from workbench.workspace import Workspace
 
     if users and oauth_provider:
@@ -88,7 +88,7 @@ def serve(path: str | Path, *, port: int = 5006, address: str = "127.0.0.1", pre
     if users:
         read_users(users)  # fail now, with the file named, rather than at the first login
     workspace = Workspace.open(path)
-    shared_events(workspace)  # read the data once, before the first visitor
+    shared_data(workspace)  # the data and its KPI cube, once, before the first visitor
     access = Access(users_file=Path(users).resolve() if users else None, editors=frozenset(editors),
                     allow_edit=allow_edit)
 

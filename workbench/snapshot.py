@@ -16,7 +16,7 @@ from pathlib import Path
 import panel as pn
 from bokeh.resources import INLINE
 
-from workbench.app import shared_events
+from workbench.app import shared_data
 from workbench.ui.journey_view import JourneyView
 from workbench.ui.kpi_table import KpiTable
 from workbench.ui.lifecycle_map import LifeCycleMap
@@ -27,11 +27,12 @@ from workbench.ui.state import WorkbenchState
 def write_snapshot(workspace, path: str | Path) -> Path:
     """Write the snapshot of ``workspace`` to ``path`` (written beside it first, then moved into place)."""
     path = Path(path)
-    state = WorkbenchState(workspace, events=shared_events(workspace), can_edit=False)
+    events, cube = shared_data(workspace)
+    state = WorkbenchState(workspace, events=events, cube=cube, can_edit=False)
     journeys = [j for j in state.model.journeys.values() if j.state == "current"]
     views = []
     for journey in journeys:
-        journey_state = WorkbenchState(workspace, model=state.model, events=state.events(with_filters=False),
+        journey_state = WorkbenchState(workspace, model=state.model, events=events, cube=cube,
                                        journey=journey.id)
         views.append((html.escape(journey.label), JourneyView(state=journey_state)))
     made = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

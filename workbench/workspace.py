@@ -105,8 +105,16 @@ class Workspace:
         return self.store.load()
 
     def commit(self, new: Model, *, base: Model) -> Model:
-        """Save what changed from ``base`` to ``new`` (see :meth:`Store.commit`)."""
-        return self.store.commit(new, base=base)
+        """Save what changed from ``base`` to ``new`` (see :meth:`Store.commit`).
+
+        Crosswalk codes of reasons that were merged away follow their links; codes of deleted reasons
+        become unmapped (see :func:`workbench.sources.registry.follow_model`).
+        """
+        saved = self.store.commit(new, base=base)
+        from workbench.sources.registry import follow_model
+
+        follow_model(self.store, base, saved)
+        return saved
 
     def close(self) -> None:
         self.store.close()

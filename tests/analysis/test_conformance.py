@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from workbench.analysis.conformance import align, conformance
+from workbench.analysis.conformance import align, conformance, describe_rule, reasons_needed
 
 T0 = datetime(2026, 1, 1)
 DESIGN = ["a", "b", "c"]
@@ -118,3 +118,94 @@ def test_fitness_equals_pm4py_alignments_on_random_logs():
     aligned = pm4py.conformance_diagnostics_alignments(log, net, im, fm, return_diagnostics_dataframe=False)
     theirs = {trace.attributes["concept:name"]: a["fitness"] for trace, a in zip(log, aligned, strict=True)}
     assert ours == pytest.approx(theirs)
+
+
+# -- min_reasons and gap_days ------------------------------------------------------------------------
+FOUR = ["a", "b", "c", "d"]
+SELECTION = contacts([
+    ("w1", "a", 1, "s1"), ("w1", "b", 2, "s1"), ("w1", "c", 3, "s1"), ("w1", "d", 4, "s1"),  # walks it all
+    ("w2", "a", 1, "s1"), ("w2", "x", 2, "s1"), ("w2", "c", 3, "s1"),                    # 2 of 4: a, c
+    ("t1", "b", 1, "s2"), ("t1", "z", 2, "s2"), ("t1", "b", 3, "s2"),                    # 1 of 4, twice
+    ("n1", "q", 1, "s2"),                                                                # not touching
+])
+
+
+def test_min_reasons_scores_only_cases_covering_enough_distinct_reasons():
+    got = conformance(SELECTION, FOUR, min_reasons=2)
+    # w2: matched a, c of 4 designed and 3 actual -> 2*2/7; t1 (b only) is counted but not scored
+    assert got.cases.select("customer_id", "fitness", "n_skipped", "n_extra").rows() == [
+        ("w1", 1.0, 0, 0), ("w2", pytest.approx(4 / 7), 2, 1)]
+    assert_frame_equal(got.summary, pl.DataFrame({
+        "cases": [2], "cases_touching_only": [1], "mean_fitness": [(1 + 4 / 7) / 2], "share_perfect": [0.5]}))
+    assert got.per_step["cases_touching"].to_list() == [2, 1, 2, 1]  # t1's two b's are not in it
+    assert got.per_step["share_skipped"].to_list() == [0.0, 0.5, 0.0, 0.5]
+    assert got.extras.rows() == [("x", 1, 1, 0.5)]  # t1's z is not an extra of the journey
+    # a share of the distinct reasons, rounded up: 0.5 of 4 = 2, 0.6 of 4 = 3 (w2 drops out too)
+    assert_frame_equal(conformance(SELECTION, FOUR, min_reasons=0.5).cases, got.cases)
+    assert conformance(SELECTION, FOUR, min_reasons=0.6).summary.rows() == [(1, 2, 1.0, 1.0)]
+    assert conformance(SELECTION, FOUR, min_reasons=1.0).summary.rows() == [(1, 2, 1.0, 1.0)]
+
+
+def test_min_reasons_counts_touching_only_cases_per_group():
+    got = conformance(SELECTION, FOUR, by=["segment"], min_reasons=2)
+    # s2 holds only t1: no scored case, one touching-only case; nothing disappears
+    assert got.summary.rows() == [("s1", 2, 0, (1 + 4 / 7) / 2, 0.5), ("s2", 0, 1, None, None)]
+
+
+def test_the_default_min_reasons_keeps_every_touching_case():
+    got = conformance(SELECTION, FOUR)
+    assert got.cases["customer_id"].to_list() == ["t1", "w1", "w2"]
+    assert got.summary.columns == ["cases", "mean_fitness", "share_perfect"]
+    assert conformance(SELECTION, FOUR, min_reasons=0.25).summary["cases_touching_only"].to_list() == [0]
+
+
+def test_gap_days_splits_a_customer_into_journey_instances():
+    walk = [(r, day) for day, r in enumerate(FOUR)]
+    log = contacts([("w", r, day, "s") for r, day in walk]                 # days 0-3
+                   + [("w", r, day + 203, "s") for r, day in walk]         # days 203-206: 200 days later
+                   + [("v", r, day, "s") for r, day in walk] + [("v", "b", 63, "s")])  # 60 days: no split
+    whole = conformance(log, FOUR)
+    # without a gap rule, w is one case of 8 events: 4 matched -> 2*4/(4+8); v: 4 of 5 -> 8/9
+    assert whole.cases.select("customer_id", "fitness").rows() == [("v", pytest.approx(8 / 9)),
+                                                                     ("w", pytest.approx(2 / 3))]
+    split = conformance(log, FOUR, gap_days=60)
+    assert split.cases.select("customer_id", "fitness", "n_actual").rows() == [
+        ("v#1", pytest.approx(8 / 9), 5), ("w#1", 1.0, 4), ("w#2", 1.0, 4)]
+    assert split.summary.rows() == [(3, pytest.approx((8 / 9 + 2) / 3), pytest.approx(2 / 3))]
+
+
+def test_a_late_stray_contact_becomes_its_own_instance_and_is_not_scored():
+    log = contacts([("u", r, day, "s") for day, r in enumerate(FOUR)] + [("u", "b", 150, "s"),
+                                                                         ("u", "q", 151, "s")])
+    stretched = conformance(log, FOUR)
+    assert stretched.cases.select("fitness", "n_repeated").rows() == [(pytest.approx(8 / 9), 1)]
+    got = conformance(log, FOUR, min_reasons=2, gap_days=60)
+    assert got.cases.select("customer_id", "fitness").rows() == [("u#1", 1.0)]
+    assert got.summary.rows() == [(1, 1, 1.0, 1.0)]  # u#2 (b, then q outside its window) touches only
+
+
+def test_more_than_ten_instances_are_listed_in_time_order():
+    log = contacts([("m", "a", 100 * i, "s") for i in range(11)])
+    assert conformance(log, ["a"], gap_days=1).cases["customer_id"].to_list() == [f"m#{i}" for i in range(1, 12)]
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"min_reasons": 0}, "between 1 and the journey's 4"), ({"min_reasons": 5}, "between 1 and the journey's 4"),
+    ({"min_reasons": 1.5}, r"share must lie in \(0, 1\]"), ({"min_reasons": 0.0}, r"share must lie in \(0, 1\]"),
+    ({"min_reasons": True}, "whole number or a share"), ({"min_reasons": "2"}, "whole number or a share"),
+    ({"gap_days": 0}, "positive number of days"), ({"gap_days": -3}, "positive number of days"),
+    ({"gap_days": float("inf")}, "positive number of days"),
+])
+def test_bad_options_are_refused(options, message):
+    with pytest.raises(ValueError, match=message):
+        conformance(SELECTION, FOUR, **options)
+
+
+def test_describe_rule_and_reasons_needed():
+    assert reasons_needed(0.3, 10) == 3 and reasons_needed(0.01, 4) == 1 and reasons_needed(3, 4) == 3
+    assert describe_rule(0.75, 30, 4) == ("customers on the journey: those with contacts on at least three "
+                                          "quarters of its 4 reasons (3); a gap of more than 30 days starts a "
+                                          "new journey")
+    assert describe_rule(0.4, None, 5).endswith("at least 40% of its 5 reasons (2)")
+    assert describe_rule(1.0, None, 5).endswith("contacts on all 5 of its reasons")
+    assert describe_rule(0.9, None, 5).endswith("contacts on all 5 of its reasons")  # 0.9 * 5 rounds up to 5

@@ -8,10 +8,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from browser_helpers import PASSWORDS, XSS_LABEL
 
 CHROMIUM = Path("/usr/bin/chromium")
-XSS_LABEL = "I pay <script>window.__wb_xss = 1</script> my <b>bill</b>"
-PASSWORDS = {"erin": "editor-pass-1", "vic": "viewer-pass-1"}
 
 pytestmark = pytest.mark.ui
 
@@ -88,11 +87,3 @@ def dashboard(demo_workspace, users_file):
     _wait_for(port)
     yield f"http://127.0.0.1:{port}"
     server.stop()
-
-
-def login(page, base: str, user: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("input[name=username]", user)
-    page.fill("input[name=password]", PASSWORDS[user])
-    page.click("button[type=submit], input[type=submit]")
-    page.wait_for_selector(".wb-steps", timeout=60_000)

@@ -6,8 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_conftest_helpers import STEP_TABS, open_step
-from conftest import XSS_LABEL, login
+from browser_helpers import STEP_TABS, XSS_LABEL, login, open_step
 from playwright.sync_api import expect
 
 from workbench.workspace import Workspace

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polars as pl
@@ -129,6 +130,26 @@ def test_mine_a_workspace_with_conformance(demo, tmp_path):
     transitions = raw.height - raw["customer_id"].n_unique()  # every customer's events chain into arcs
     assert f"{transitions:,} transitions" in output
     assert out.stat().st_size > 0
+
+
+def test_mine_conformance_scores_only_customers_on_enough_reasons(demo):
+    model = Workspace.open(demo).load()
+    journey = next(j for j in model.journeys.values() if j.state == "current")
+    designed = set(model.designed_sequence(journey.id))
+    output = run("mine", demo, "--conformance", journey.id, "--min-reasons", "2", "--gap-days", "0",
+                 "--edges", "1", "--variants", "1").output
+    # independent count: customers with contacts on >= 2 distinct designed reasons, and those on just one
+    distinct = (_raw(demo).filter(pl.col("reason").is_in(designed)).group_by("customer_id")
+                .agg(pl.col("reason").n_unique().alias("n")))
+    on_journey, touching_only = (distinct["n"] >= 2).sum(), (distinct["n"] == 1).sum()
+    assert f"{touching_only:,} more customers touch the journey on fewer reasons" in output
+    assert re.search(rf"│ {on_journey:,} +│ {touching_only:,} +│", output)  # the summary's first row
+    assert f"at least 2 of its {len(designed)} reasons" in output and "gap of more than" not in output
+    default = run("mine", demo, "--conformance", journey.id, "--edges", "1", "--variants", "1").output
+    assert "at least half of its" in default and "a gap of more than 60 days starts a new journey" in default
+    assert "--min-reasons" in run("mine", demo, "--conformance", journey.id, "--min-reasons", "most", code=2).output
+    assert "between 1 and the journey's" in run("mine", demo, "--conformance", journey.id, "--min-reasons", "99",
+                                                code=2).output
 
 
 def test_mine_an_xes_log(tmp_path):

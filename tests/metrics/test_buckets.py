@@ -9,8 +9,9 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from workbench.metrics import CATALOGUE, CustomKpi, Dimensions, measure
+from workbench.metrics import CATALOGUE, CustomKpi, Dimensions, measure, repeats
 from workbench.metrics.buckets import Parts, auto_buckets, bucket_of, splits
+from workbench.metrics.repeats import mark_repeats, mark_repeats_frame
 from workbench.sources.canonical import conform
 
 REASONS = ["bill", "move", "join", "quit", "orphan"]  # orphan is not in the model
@@ -147,3 +148,16 @@ def test_auto_buckets_and_bad_value(events):
     assert auto_buckets(25, rows_per_bucket=10) == 3
     with pytest.raises(ValueError, match="buckets must be >= 1"):
         measure(events, by=["reason"], buckets=0)
+
+
+@pytest.mark.parametrize("days", [0, 1, 7])
+def test_the_fast_repeat_marking_gives_the_same_flags(many, days, monkeypatch):
+    frame = many.collect()
+    keys = [*frame.columns, "repeat"]
+    expected = mark_repeats(frame, days).collect().sort(keys, nulls_last=True)
+    got = mark_repeats_frame(frame, days)
+    assert got.height == frame.height and (got["repeat"].sum() > 0) == (days > 0)  # 0 days: nothing is later
+    assert_frame_equal(got.sort(keys, nulls_last=True), expected)
+    # every pair sharing one hash (a clash) falls back to the sort on the values
+    monkeypatch.setattr(repeats, "_pair_key", lambda: pl.col("reason").hash() * 0)
+    assert_frame_equal(mark_repeats_frame(frame, days).sort(keys, nulls_last=True), expected)

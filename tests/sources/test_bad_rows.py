@@ -214,3 +214,19 @@ def test_every_row_is_accounted_for(tmp_path_factory, rows):
     assert result.frame.collect().height == len(kept)
     quarantine = folder / "quarantine" / "calls.parquet"
     assert (pl.read_parquet(quarantine).height if quarantine.exists() else 0) == len(bad)
+
+
+def test_unchecked_load_keeps_exactly_the_rows_a_checked_load_keeps(tmp_path):
+    from workbench.sources.load import load_source
+    from workbench.sources.spec import SourceSpec
+
+    csv = tmp_path / "c.csv"
+    csv.write_text("id,ts,code,ch\na,2026-01-01T10:00:00Z,X,phone\n,2026-01-01T11:00:00Z,X,phone\n"
+                   "b,garbage,X,web\nc,2026-01-02T10:00:00Z,Y,fax\nd,2026-01-03T10:00:00Z,X,web\n", encoding="utf-8")
+    spec = SourceSpec(id="c", kind="csv", location=str(csv), on_bad_rows="quarantine",
+                      mapping={"customer_id": "id", "timestamp": "ts", "source_code": "code", "channel": "ch"})
+    checked = load_source(spec, channels={"phone", "web"}, workspace_dir=tmp_path)
+    unchecked = load_source(spec, channels={"phone", "web"}, workspace_dir=tmp_path, check=False)
+    assert unchecked.report is None and checked.report.rows_bad == 3
+    assert unchecked.frame.collect()["customer_id"].to_list() == checked.frame.collect()["customer_id"].to_list() \
+        == ["a", "d"]

@@ -174,3 +174,22 @@ def test_round_trip_on_postgresql(pg_url, tmp_path, model):
         assert contacts(store, tmp_path, model).frame.collect().height == 3
     finally:
         store.close()
+
+
+def test_crosswalk_follows_merged_and_deleted_reasons(tmp_path):
+    from model_fixtures import small_model
+
+    from workbench.sources.crosswalk import Crosswalk
+    from workbench.sources.registry import get_crosswalk, set_crosswalk
+    from workbench.workspace import Workspace
+
+    ws = Workspace.create(tmp_path / "ws", model=small_model())
+    set_crosswalk(ws.store, Crosswalk({"ORD": "place-order", "FLT": "report-fault", "BILL": "pay-bill",
+                                       "TEST": "ignore"}))
+    base = ws.load()
+    new = base.copy()
+    new.merge_reasons("place-order", "change-details")   # join-2 now links to change-details
+    new.delete_reason("report-fault")                    # linked by nothing: no successor
+    ws.commit(new, base=base)
+    assert get_crosswalk(ws.store).targets == {"ORD": "change-details", "BILL": "pay-bill", "TEST": "ignore"}
+    ws.close()

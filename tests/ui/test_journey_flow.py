@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import polars as pl
@@ -22,6 +23,12 @@ PATHS = {"c1": [CO, PO],           # as designed
          "c5": [CO, PO]}           # as designed
 SEGMENTS = {"c1": "families", "c2": "families", "c3": "seniors", "c4": "seniors", "c5": "seniors"}
 
+
+
+def run_async(coroutine):
+    """Run a coroutine to its end in a thread of its own (the browser tests may leave a loop running here)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 def log() -> pl.DataFrame:
     rows = [(c, day + 1, reason) for c, path in PATHS.items() for day, reason in enumerate(path)]
@@ -65,7 +72,7 @@ def test_stage_level_arcs_and_their_directions():
 
 def test_variants_table_shares():
     view = flow()
-    panel = asyncio.run(view.paths_view())
+    panel = run_async(view.paths_view())
     table = panel[3].value
     assert table["path"].iloc[0] == "I compare offers → I place an order"
     assert (table["cases"].iloc[0], table["share"].iloc[0]) == (2, pytest.approx(0.4))
@@ -88,10 +95,37 @@ def test_conformance_bars_and_summary_by_hand():
                    ("2. I place an order", "Repeated"): 0.2, ("2. I place an order", "Out of order"): 0.2}
     assert checked.extras.rows() == [(CD, 1, 1, 0.2)]
     by_segment = {r[0]: r[1:] for r in checked.by_segment.rows()}
-    assert by_segment["families"] == (2, pytest.approx(0.75), pytest.approx(0.5))
-    assert by_segment["seniors"] == (3, pytest.approx((2 / 3 + 2 / 3 + 1) / 3), pytest.approx(1 / 3))
-    panel = asyncio.run(view.conformance_view())
+    # i-join has 2 distinct reasons: "half" of them is 1, so every touching customer is on the journey
+    assert by_segment["families"] == (2, pytest.approx(0.75), pytest.approx(0.5), 0)
+    assert by_segment["seniors"] == (3, pytest.approx((2 / 3 + 2 / 3 + 1) / 3), pytest.approx(1 / 3), 0)
+    panel = run_async(view.conformance_view())
     assert "**5** customers" in panel[0].object and "**40.0%**" in panel[0].object
+    assert panel[1].object == ("*Customers on the journey: those with contacts on at least half of its 2 reasons "
+                               "(1); a gap of more than 60 days starts a new journey, so a customer who walks it "
+                               "twice counts twice.*")
+
+
+def test_customers_on_too_few_reasons_are_counted_not_scored():
+    view = flow(on_journey="all")
+    checked = view.checked("i-join")
+    # c3's window holds compare-offers only (pay-bill comes after it): touching only; c1 1, c2 2/4, c4 4/6, c5 1
+    assert checked.summary.rows() == [(4, pytest.approx((1 + 0.5 + 2 / 3 + 1) / 4), 0.5, 1)]
+    assert checked.by_segment.rows() == [("families", 2, 0.75, 0.5, 0),
+                                         ("seniors", 2, pytest.approx((2 / 3 + 1) / 2), 0.5, 1)]
+    assert checked.per_step.filter(pl.col("position") == 2)["share_skipped"].to_list() == [0.0]
+    panel = run_async(view.conformance_view())
+    assert "**4** customers" in panel[0].object and "1 more touch it on fewer reasons" in panel[0].object
+    assert "contacts on all 2 of its reasons" in panel[1].object
+
+
+def test_a_second_walk_after_a_long_gap_is_a_second_journey():
+    again = log().filter(pl.col("customer_id") == "c1").with_columns(pl.col("timestamp").dt.offset_by("200d"))
+    state = WorkbenchState(model=small_model(), events=pl.concat([log(), again]), journey="i-join")
+    split = JourneyFlow(state=state).checked("i-join")
+    assert split.summary.row(0)[:3] == (6, pytest.approx((1 + 1 + 0.5 + 2 / 3 + 2 / 3 + 1) / 6), 0.5)
+    # never split: c1 is one case CO PO CO PO, 2 of 2 designed steps matched in 4 contacts -> 2*2/6
+    whole = JourneyFlow(state=state, gap_days=0).checked("i-join")
+    assert whole.summary.row(0)[:3] == (5, pytest.approx((2 / 3 + 0.5 + 2 / 3 + 2 / 3 + 1) / 5), 0.2)
 
 
 def test_results_are_memoised_per_filters_and_level():

@@ -3,6 +3,18 @@
 Definitions (``designed`` is the journey's linked reasons, in step order):
 
 - A case *touches* the journey if any of its events is on a designed reason. Other cases are left out.
+- A touching case *takes part* (is scored) if its events cover at least ``min_reasons`` distinct designed
+  reasons: an ``int`` is a count, a ``float`` in (0, 1] a share of the journey's distinct reasons, rounded
+  up (0.5 of 13 reasons = 7). The default 1 scores every touching case. Raising it is the usual way in
+  process mining to select the cases that belong to a process before checking conformance (filtering on
+  "contains at least N of these activities"): without it, every customer with one routine contact on a
+  busy reason counts as a walker who skipped all other steps. Cases that touch but fall short are
+  counted in ``summary.cases_touching_only``, never silently dropped.
+- With ``gap_days``, a customer's events are first split into *journey instances* wherever two
+  consecutive events (on any reason) lie more than ``gap_days`` apart; a case is then an instance,
+  ``<customer>#1``, ``<customer>#2``… in time order, not a customer. This is the usual sessionisation of
+  an event log by inactivity: a contact months later on a journey reason starts a new instance instead of
+  stretching the first one's window.
 - Its *actual sequence* is its events in time order (ties in row order) from its first to its last
   event on a designed reason, inclusive. Events on other reasons inside that window are *extra*.
 - The actual sequence is aligned with the designed one by a longest common subsequence (LCS): the
@@ -25,14 +37,17 @@ Definitions (``designed`` is the journey's linked reasons, in step order):
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 
 import polars as pl
 
 from workbench.analysis.mining import Log, case_codes, check_no_nulls
 
 _COUNTS = ("n_skipped", "n_repeated", "n_out_of_order")
+_SHARE_WORDS = {0.25: "a quarter", 0.5: "half", 0.75: "three quarters"}
 
 
 @dataclass(frozen=True)
@@ -45,7 +60,12 @@ class Conformance:
       ``reason``, ``cases_touching`` (cases in which it occurs), ``share_skipped``, ``share_repeated``,
       ``share_out_of_order`` (shares of the touching cases with at least one such deviation).
     - ``extras``: per extra reason: ``events``, ``cases`` and ``share_cases`` (of touching cases).
-    - ``summary``: ``cases``, ``mean_fitness``, ``share_perfect`` (cases with fitness 1).
+    - ``summary``: ``cases``, then ``cases_touching_only`` (cases that touch the journey but cover fewer
+      than ``min_reasons`` of its reasons; only present when a ``min_reasons`` other than the default 1 is
+      given), ``mean_fitness``, ``share_perfect`` (cases with fitness 1).
+
+    Every frame but ``summary`` holds the scored cases only. With ``gap_days``, the case column holds
+    journey instances (``<case>#<n>``, a string), not customers.
     """
 
     designed: tuple[str, ...]
@@ -109,11 +129,27 @@ def conformance(
     activity: str = "reason",
     timestamp: str = "timestamp",
     by: list[str] | None = None,
+    min_reasons: int | float = 1,
+    gap_days: float | None = None,
 ) -> Conformance:
-    """Compare each touching case's actual sequence with ``designed`` (see the module docstring).
+    """Compare each taking-part case's actual sequence with ``designed`` (see the module docstring).
+
+    ``min_reasons``: a case is scored only if it covers this many distinct designed reasons (``int``) or
+    this share of them (``float`` in (0, 1], rounded up). ``gap_days``: split cases into journey
+    instances at gaps longer than this many days, before windowing (``None``: one case per case id).
 
     Work is done in Polars up to one compact integer sequence per case; the alignment runs once per
     distinct sequence, so 100k cases take well under a second when paths repeat.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from datetime import datetime
+    >>> log = pl.DataFrame({"customer_id": ["a", "a", "b"], "reason": ["x", "y", "x"],
+    ...                     "timestamp": [datetime(2026, 1, d) for d in (1, 2, 3)]})
+    >>> result = conformance(log, ["x", "y"], min_reasons=2)   # b touches only x: counted, not scored
+    >>> result.summary.rows()
+    [(1, 1, 1.0, 1.0)]
     """
     if not designed:
         raise ValueError("conformance: the designed sequence is empty")
@@ -122,6 +158,8 @@ def conformance(
     reasons = list(dict.fromkeys(designed))
     code = {r: i for i, r in enumerate(reasons)}
     designed_codes = [code[r] for r in designed]
+    threshold = reasons_needed(min_reasons, len(reasons))
+    counts_touching_only = not (type(min_reasons) is int and min_reasons == 1)
 
     in_design = pl.col(activity).is_in(reasons)
     events = (
@@ -130,6 +168,7 @@ def conformance(
         .with_columns(case_codes(case).alias("__case"))
         .sort(timestamp, maintain_order=True)  # two stable sorts = one stable sort by (case, time)
         .sort("__case", maintain_order=True)
+        .pipe(_instances, timestamp, gap_days)
         .with_columns(in_design.alias("__designed"))
         .with_columns(
             pl.col("__designed").cum_sum().over("__case").alias("__before"),
@@ -141,11 +180,19 @@ def conformance(
     seq = pl.col(activity).filter("__designed").replace_strict(code, return_dtype=pl.Int64)
     cases = (
         events.group_by("__case", maintain_order=True)
-        .agg(pl.col(case).first(), *[pl.col(b).first() for b in by], seq.alias("__seq"),
-             pl.len().cast(pl.Int64).alias("n_actual"),
+        .agg(pl.col(case).first(), pl.col("__instance").first(), *[pl.col(b).first() for b in by],
+             seq.alias("__seq"), pl.len().cast(pl.Int64).alias("n_actual"),
              (~pl.col("__designed")).sum().cast(pl.Int64).alias("n_extra"))
         .with_columns(pl.col("__seq").cast(pl.List(pl.String)).list.join(" ").alias("__key"))
     )
+    if gap_days is not None:
+        cases = cases.with_columns(pl.col(case).alias("__customer"),
+                                   pl.format("{}#{}", pl.col(case).cast(pl.String), "__instance").alias(case))
+    taking_part = pl.col("__seq").list.n_unique() >= threshold
+    touching_only = cases.filter(~taking_part)
+    if touching_only.height:
+        cases = cases.filter(taking_part)
+        events = events.join(cases.select("__case"), on="__case", how="semi", maintain_order="left")
     distinct = cases.unique("__key", keep="first", maintain_order=True).select("__key", "__seq")
     results = pl.DataFrame(
         [_deviations(designed_codes, s, len(reasons)) for s in distinct["__seq"].to_list()],
@@ -156,17 +203,79 @@ def conformance(
         cases.join(results, on="__key", how="left", maintain_order="left")
         .with_columns((2 * pl.col("n_matched") / (len(designed) + pl.col("n_actual"))).alias("fitness"))
     )
-    case_frame = per_case.select(
+    order = ["__customer", "__instance"] if gap_days is not None else [case]
+    case_frame = per_case.sort(order).select(
         case, *by, "fitness", "n_skipped", "n_extra", "n_repeated", "n_out_of_order", "n_actual", "n_matched"
-    ).sort(case)
+    )
     return Conformance(
         designed=tuple(designed),
         by=tuple(by),
         cases=case_frame,
         per_step=_per_step(per_case, reasons, designed, by),
         extras=_extras(events, per_case, case, activity, by),
-        summary=_summary(case_frame, by),
+        summary=_summary(case_frame, touching_only if counts_touching_only else None, by),
     )
+
+
+def reasons_needed(min_reasons: int | float, n_reasons: int) -> int:
+    """The number of distinct designed reasons a case must cover for ``min_reasons`` out of ``n_reasons``.
+
+    Examples
+    --------
+    >>> reasons_needed(2, 4), reasons_needed(0.5, 13), reasons_needed(1.0, 13), reasons_needed(0.3, 10)
+    (2, 7, 13, 3)
+    """
+    if isinstance(min_reasons, bool) or not isinstance(min_reasons, int | float):
+        raise ValueError(f"conformance: min_reasons must be a whole number or a share, not {min_reasons!r}")
+    if isinstance(min_reasons, int):
+        if not 1 <= min_reasons <= n_reasons:
+            raise ValueError(f"conformance: min_reasons={min_reasons} must lie between 1 and the journey's "
+                             f"{n_reasons} distinct reason(s)")
+        return min_reasons
+    if not 0 < min_reasons <= 1:
+        raise ValueError(f"conformance: min_reasons={min_reasons} as a share must lie in (0, 1]")
+    return max(1, math.ceil(round(min_reasons * n_reasons, 9)))  # round: 0.3 * 10 is 3.0000000000000004
+
+
+def describe_rule(min_reasons: int | float, gap_days: float | None, n_reasons: int) -> str:
+    """Which cases are on a journey of ``n_reasons`` distinct reasons under these options, in words.
+
+    Examples
+    --------
+    >>> describe_rule(0.5, None, 13)
+    'customers on the journey: those with contacts on at least half of its 13 reasons (7)'
+    >>> describe_rule(2, 60, 4).split("; ")[1]
+    'a gap of more than 60 days starts a new journey'
+    """
+    needed = reasons_needed(min_reasons, n_reasons)
+    if isinstance(min_reasons, float) and needed == n_reasons:
+        amount = f"all {n_reasons} of its reasons"
+    elif isinstance(min_reasons, float):
+        amount = f"at least {_SHARE_WORDS.get(min_reasons, f'{min_reasons:.0%}')} of its {n_reasons} reasons ({needed})"
+    else:
+        amount = f"at least {needed} of its {n_reasons} reasons"
+    text = f"customers on the journey: those with contacts on {amount}"
+    if gap_days is not None:
+        text += f"; a gap of more than {gap_days:g} days starts a new journey"
+    return text
+
+
+def _instances(events: pl.LazyFrame, timestamp: str, gap_days: float | None) -> pl.LazyFrame:
+    """Number each case's journey instances (``__instance`` from 1) and make ``__case`` one code per instance.
+
+    ``events`` must be sorted by ``__case``, then time. A new instance starts at each case's first event and
+    after every gap of more than ``gap_days``.
+    """
+    if gap_days is None:
+        return events.with_columns(pl.lit(1, pl.UInt32).alias("__instance"))
+    if isinstance(gap_days, bool) or not isinstance(gap_days, int | float) or not 0 < gap_days < math.inf:
+        raise ValueError(f"conformance: gap_days must be a positive number of days or None, not {gap_days!r}")
+    new_case = pl.col("__case") != pl.col("__case").shift(1)
+    gap = pl.col(timestamp).diff() > timedelta(days=gap_days)
+    instance = (new_case | gap).fill_null(True).cum_sum().cast(pl.UInt32)  # one global code per instance
+    return (events.with_columns(instance.alias("__new"))
+            .with_columns((pl.col("__new") - pl.col("__new").min().over("__case") + 1).alias("__instance"))
+            .with_columns(pl.col("__new").alias("__case")).drop("__new"))
 
 
 def _group_sizes(per_case: pl.DataFrame, by: list[str]) -> pl.DataFrame:
@@ -219,10 +328,19 @@ def _extras(events: pl.DataFrame, per_case: pl.DataFrame, case: str, activity: s
     )
 
 
-def _summary(cases: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+def _summary(cases: pl.DataFrame, touching_only: pl.DataFrame | None, by: list[str]) -> pl.DataFrame:
     aggregates = [
         pl.len().cast(pl.Int64).alias("cases"),
         pl.col("fitness").mean().alias("mean_fitness"),
         (pl.col("fitness") == 1).mean().alias("share_perfect"),
     ]
-    return cases.group_by(by).agg(aggregates).sort(by) if by else cases.select(aggregates)
+    summary = cases.group_by(by).agg(aggregates).sort(by) if by else cases.select(aggregates)
+    if touching_only is None:
+        return summary
+    only = pl.len().cast(pl.Int64).alias("cases_touching_only")
+    if not by:
+        return summary.with_columns(touching_only.select(only)).select("cases", "cases_touching_only",
+                                                                       "mean_fitness", "share_perfect")
+    return (summary.join(touching_only.group_by(by).agg(only), on=by, how="full", coalesce=True, nulls_equal=True)
+            .with_columns(pl.col("cases", "cases_touching_only").fill_null(0))
+            .select(*by, "cases", "cases_touching_only", "mean_fitness", "share_perfect").sort(by))

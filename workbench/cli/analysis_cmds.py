@@ -138,10 +138,17 @@ def mine_cmd(
     variants_: Annotated[int, typer.Option("--variants", help="Show the N most frequent path variants.")] = 10,
     conformance_: Annotated[str | None, typer.Option("--conformance", help="A journey id: compare actual paths "
                                                                          "with its designed steps.")] = None,
+    min_reasons: Annotated[str, typer.Option(help="With --conformance: score only customers whose contacts cover "
+                                                  "at least this share (0.5, 50%) or number (3) of the journey's "
+                                                  "distinct reasons.")] = "0.5",
+    gap_days: Annotated[float, typer.Option(help="With --conformance: a gap of more than this many days between "
+                                                 "a customer's contacts starts a new journey (0: never split).")]
+    = 60,
     out_file: OutFile = None,
 ) -> None:
     """Mine actual journeys: directly-follows graph, path variants, and conformance to a designed journey."""
     from workbench.analysis import conformance, directly_follows, order_events, variants, with_level
+    from workbench.analysis.conformance import describe_rule
 
     model = None
     if source.is_dir():
@@ -181,12 +188,22 @@ def mine_cmd(
 
             raise fail(f"error: unknown journey '{conformance_}'{did_you_mean(conformance_, model.journeys)}", 2)
         designed = model.designed_sequence(conformance_)
-        overall = conformance(events, designed)
-        by_segment = conformance(events, designed, by=["segment"])
+        rule = {"min_reasons": _min_reasons(min_reasons), "gap_days": gap_days or None}
+        try:
+            overall = conformance(events, designed, **rule)
+            by_segment = conformance(events, designed, by=["segment"], **rule)
+        except ValueError as exc:
+            raise fail(f"error: {exc}", 2) from None
         labelled = pl.col("reason").replace(names).alias("reason")
         print_frame(overall.summary, title=f"conformance to '{model.journeys[conformance_].label}' "
                                            f"({len(designed)} designed steps)",
                     formats={"mean_fitness": "{:.2f}", "share_perfect": PERCENT})
+        out.print(describe_rule(rule["min_reasons"], rule["gap_days"], len(set(designed))), markup=False)
+        if "cases_touching_only" in overall.summary.columns:
+            who = "journeys (customer walks)" if rule["gap_days"] else "customers"
+            out.print(f"{overall.summary['cases_touching_only'].item():,} more {who} touch the journey on fewer "
+                      "reasons: counted as cases_touching_only, not scored (see --min-reasons, --gap-days)",
+                      markup=False)
         per_step = overall.per_step.with_columns(labelled)
         print_frame(per_step, title="where customers deviate, per designed step",
                     formats={c: PERCENT for c in per_step.columns if c.startswith("share")})
@@ -199,6 +216,18 @@ def mine_cmd(
                       per_step_segment=by_segment.per_step.with_columns(labelled), cases=overall.cases)
     if out_file is not None:
         _write_sheets(out_file, sheets)
+
+
+def _min_reasons(text: str) -> int | float:
+    """``--min-reasons``: a whole number is a count of reasons, a fraction or percentage a share."""
+    value = text.strip()
+    try:
+        if value.isdigit():
+            return int(value)
+        return float(value.removesuffix("%")) / 100 if value.endswith("%") else float(value)
+    except ValueError:
+        raise fail(f"error: --min-reasons must be a number of reasons (3) or a share (0.5, 50%), not '{text}'",
+                   2) from None
 
 
 def _labeller(model, level: str | None) -> dict[str, str]:

@@ -27,7 +27,7 @@ from workbench.metrics.buckets import Parts, auto_buckets, bucket_of, splits
 from workbench.metrics.custom import CustomKpi, check_columns, did_you_mean, parse_custom_kpis
 from workbench.metrics.dimensions import MANY_TO_MANY, REASON_ATTRIBUTES, Dimensions
 from workbench.metrics.kpis import CATALOGUE, DEFAULT_KPIS, share
-from workbench.metrics.repeats import mark_repeats
+from workbench.metrics.repeats import mark_repeats, mark_repeats_frame
 
 PERIODS = {"day": "1d", "week": "1w", "month": "1mo", "quarter": "1q", "year": "1y"}
 DIMS_DERIVED = (*REASON_ATTRIBUTES, *MANY_TO_MANY, "digital")
@@ -153,9 +153,9 @@ def _prepare(events: Events, *, by: list[str], kpis: Sequence[str] | None = None
     return _Spec(by, kpi_ids, custom_kpis, needs, filters, share_of, columns, period, dims, repeat_days)
 
 
-def _rows(lf: pl.LazyFrame, spec: _Spec) -> pl.LazyFrame:
+def _rows(lf: pl.LazyFrame, spec: _Spec, *, marked: bool = False) -> pl.LazyFrame:
     """The events with repeats marked (on all of them), derived columns added and filters applied."""
-    if "repeat" in spec.needs:
+    if "repeat" in spec.needs and not marked:
         lf = mark_repeats(lf, spec.repeat_days)
     wanted = set(spec.by) | set(spec.filters) | ({"digital"} if "digital" in spec.needs else set())
     lf = _derive(lf, wanted - {*MANY_TO_MANY}, spec.columns, spec.period, spec.dims)
@@ -199,6 +199,18 @@ def _collect(plans: list[pl.LazyFrame], events: Events, dims: Dimensions | None,
         raise
 
 
+def _source_columns(spec: _Spec) -> list[str]:
+    """The events columns that ``spec`` reads."""
+    names, columns = {*spec.by, *spec.filters}, set(spec.columns)
+    need = {"customer_id"} | (names & columns)
+    need |= {"timestamp"} if "period" in names - columns else set()
+    need |= {"reason"} if names & {*REASON_ATTRIBUTES, *MANY_TO_MANY} - columns else set()
+    need |= {"channel", "digital"} if "digital" in names | spec.needs else set()
+    need |= set().union(*(CATALOGUE[k].columns for k in spec.kpi_ids if k in CATALOGUE),
+                        *(c.columns() for c in spec.custom))
+    return [c for c in spec.columns if c in need]
+
+
 def _count_rows(events: Events) -> int:
     if isinstance(events, pl.DataFrame):
         return events.height
@@ -215,8 +227,12 @@ def _measure_in_buckets(events: Events, spec: _Spec, n: int, engine: str) -> pl.
     parts = Parts([*dict.fromkeys([*wanted, *(["volume"] if has_share else [])]),
                    *(c for c in spec.custom if c not in whole)], schema)
     children, parents = [], []
+    source = _source_columns(spec)
     for b in range(n):
-        rows = _rows(lf.filter(bucket_of(n) == b), spec)
+        rows = lf.filter(bucket_of(n) == b).select(source)
+        if "repeat" in spec.needs:  # materialise the bucket: a faster sort than in the lazy plan
+            rows = mark_repeats_frame(_collect([rows], events, spec.dims, engine)[0], spec.repeat_days).lazy()
+        rows = _rows(rows, spec, marked=True)
         plans = [_grouped(rows, spec, by, parts.aggregations())]
         if has_share:
             plans.append(_grouped(rows, spec, spec.parent, [pl.len().cast(pl.Int64).alias("parent_volume")]))

@@ -50,3 +50,34 @@ def mark_repeats(events: pl.LazyFrame | pl.DataFrame, within_days: int = 7) -> p
     """
     flag = repeat_flag(within_days)
     return events.lazy().sort(*REPEAT_KEYS, nulls_last=True).with_columns(flag)
+
+
+def mark_repeats_frame(events: pl.DataFrame, within_days: int = 7) -> pl.DataFrame:
+    """``mark_repeats`` on a DataFrame, with the same flags, faster on big frames.
+
+    Instead of one sort on three keys (slow on strings), it sorts by timestamp and then, keeping that
+    order, by a 64-bit hash of (customer, reason): each pair's contacts end up together and in time
+    order. If two different pairs share a hash (checked; about 1 in 10^6 for 10 million pairs), it
+    falls back to the sort on the values. Rows are grouped by pair, not sorted by customer.
+
+    Examples
+    --------
+    >>> from datetime import datetime
+    >>> df = pl.DataFrame({"customer_id": ["c1", "c2", "c1"], "reason": ["bill"] * 3,
+    ...                    "timestamp": [datetime(2026, 1, d) for d in (5, 6, 7)]})
+    >>> mark_repeats_frame(df).sort("timestamp")["repeat"].to_list()   # c1 again 2 days later; c2 once
+    [True, False, False]
+    """
+    flag = repeat_flag(within_days)
+    key, cust, reason = pl.col("__repeat_key"), pl.col("customer_id"), pl.col("reason")
+    order = (events.select("timestamp", _pair_key().alias("__repeat_key")).with_row_index("__row")
+             .sort("timestamp", nulls_last=True).sort("__repeat_key", maintain_order=True))
+    grouped = events[order["__row"]].with_columns(order["__repeat_key"])  # one gather of the wide frame
+    clash = (key.shift(-1) == key) & (cust.shift(-1).ne_missing(cust) | reason.shift(-1).ne_missing(reason))
+    if grouped.select(clash.any()).item():
+        return mark_repeats(events, within_days).collect()
+    return grouped.with_columns(flag).drop("__repeat_key")
+
+def _pair_key() -> pl.Expr:
+    """A 64-bit hash of (customer, reason)."""
+    return pl.struct("customer_id", "reason").hash(seed=11)

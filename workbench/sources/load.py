@@ -66,16 +66,18 @@ class Check:
 @dataclass(frozen=True)
 class LoadResult:
     frame: pl.LazyFrame  # good rows, canonical schema plus extra dimensions
-    report: LoadReport = field(repr=False)
+    report: LoadReport | None = field(repr=False)  # None when loaded with check=False
 
 
 def load_source(spec: SourceSpec, *, channels: set[str] | None = None, crosswalk: Crosswalk | None = None,
-                workspace_dir: str | Path | None = None) -> LoadResult:
+                workspace_dir: str | Path | None = None, check: bool = True) -> LoadResult:
     """Read ``spec``'s source into canonical contacts; count, locate and reject or quarantine bad rows.
 
     ``channels`` are the model's channel ids (``None``: any channel is accepted); ``crosswalk`` maps
     source codes to reasons (``None``: every code is unmapped). ``workspace_dir`` is needed to quarantine;
     a relative file location is read relative to it (so a workspace folder can be moved).
+    ``check=False`` skips the report (no pass over the data now; ``report`` is None): the frame still
+    holds only the good rows. For readers of a source that was checked when added or changed.
     """
     crosswalk = crosswalk if crosswalk is not None else Crosswalk()
     if workspace_dir is not None and spec.kind != "sql" and not Path(spec.location).expanduser().is_absolute():
@@ -90,6 +92,8 @@ def load_source(spec: SourceSpec, *, channels: set[str] | None = None, crosswalk
     unmapped = ~bad & ~ignored & crosswalk.is_unmapped("_wb_c:source_code")
     blank = pl.all_horizontal([~parse.present(pl.col(c), raw.frame.collect_schema()[c]) for c in raw.columns])
     rows = staged.filter(~blank)
+    if not check:
+        return LoadResult(_good_rows(spec, rows, bad, ignored, crosswalk), None)
 
     summary = rows.select(
         pl.len().alias("read"), bad.sum().alias("bad"), ignored.sum().alias("ignored"),
@@ -135,13 +139,18 @@ def load_source(spec: SourceSpec, *, channels: set[str] | None = None, crosswalk
     elif quarantine is not None and quarantine.exists():
         quarantine.unlink()  # left by an earlier load of this source; its rows are no longer bad
 
-    extras = list(spec.extra_dimensions)
+    return LoadResult(_good_rows(spec, rows, bad, ignored, crosswalk), report)
+
+
+def _good_rows(spec: SourceSpec, rows: pl.LazyFrame, bad: pl.Expr, ignored: pl.Expr,
+               crosswalk: Crosswalk) -> pl.LazyFrame:
+    """The kept rows in the canonical schema: not bad, not ignored; reason filled from the crosswalk."""
     good = rows.filter(~bad & ~ignored).select(
         *(pl.col(f"_wb_c:{c}").alias(c) for c in CONTACT_SCHEMA if c != "reason"),
         crosswalk.reason_expr("_wb_c:source_code").alias("reason"),
-        *(pl.col(f"_wb_c:{d}").alias(d) for d in extras),
+        *(pl.col(f"_wb_c:{d}").alias(d) for d in spec.extra_dimensions),
     )
-    return LoadResult(conform(good), report)
+    return conform(good)
 
 
 def read_source(spec: SourceSpec, **kwargs) -> pl.LazyFrame:

@@ -109,6 +109,34 @@ def set_mapping(store: Store, code: str, target: str | None, note: str = "", *,
             conn.execute(insert(s.crosswalk).values(source_code=code, target=target, note=note))
 
 
+def follow_model(store: Store, base: Model, new: Model) -> dict[str, str | None]:
+    """Point crosswalk codes of reasons that left the model where those reasons' links went.
+
+    A reason merged into another (all its steps now link to one reason) takes its codes along; the codes
+    of a reason deleted without such a successor lose their mapping and show up as unmapped, by volume,
+    in the next crosswalk report. Returns removed reason → successor (or None). One transaction.
+    """
+    removed = [r for r in base.reasons if r not in new.reasons]
+    if not removed:
+        return {}
+    successors: dict[str, str | None] = {}
+    for reason in removed:
+        moved = {new.steps[st.id].reason for st in base.steps_linked_to(reason) if st.id in new.steps}
+        moved |= {r for kind in ("processes", "systems") for item in getattr(base, kind).values()
+                  if reason in item.reasons and item.id in getattr(new, kind)
+                  for r in getattr(new, kind)[item.id].reasons if r not in getattr(base, kind)[item.id].reasons}
+        moved.discard(None)
+        successors[reason] = moved.pop() if len(moved) == 1 else None
+    with store.engine.begin() as conn:
+        for reason, successor in successors.items():
+            where = s.crosswalk.c.target == reason
+            if successor is None:
+                conn.execute(delete(s.crosswalk).where(where))
+            else:
+                conn.execute(s.crosswalk.update().where(where).values(target=successor))
+    return successors
+
+
 def _check(crosswalk: Crosswalk, model: Model) -> None:
     if problems := crosswalk.validate(model):
         raise ValueError("nothing was written:\n  " + "\n  ".join(problems))
@@ -127,7 +155,8 @@ class ContactsResult:
         return "\n".join(str(r) for r in self.reports.values())
 
 
-def contacts(store: Store, workspace_dir: str | Path | None, model: Model | None = None) -> ContactsResult:
+def contacts(store: Store, workspace_dir: str | Path | None, model: Model | None = None, *,
+             check: bool = True) -> ContactsResult:
     """Load every registered source with the stored crosswalk and the model's channels.
 
     The frame is the canonical schema plus a ``source`` column (the source id) and every source's extra
@@ -143,9 +172,10 @@ def contacts(store: Store, workspace_dir: str | Path | None, model: Model | None
     channels = set(model.channels)
     frames, reports = [], {}
     for spec in list_sources(store):
-        result = load_source(spec, channels=channels, crosswalk=crosswalk, workspace_dir=workspace_dir)
+        result = load_source(spec, channels=channels, crosswalk=crosswalk, workspace_dir=workspace_dir, check=check)
         frames.append(result.frame.with_columns(pl.lit(spec.id).alias("source")))
-        reports[spec.id] = result.report
+        if result.report is not None:
+            reports[spec.id] = result.report
     if not frames:
         empty = empty_contacts().with_columns(pl.lit(None, pl.String).alias("source"))
         return ContactsResult(conform(empty), reports)
@@ -154,5 +184,5 @@ def contacts(store: Store, workspace_dir: str | Path | None, model: Model | None
     return ContactsResult(conform(ordered), reports)
 
 
-__all__ = ["ContactsResult", "IGNORE", "UnknownSource", "add_source", "contacts", "get_crosswalk",
+__all__ = ["ContactsResult", "IGNORE", "UnknownSource", "add_source", "contacts", "follow_model", "get_crosswalk",
            "get_source", "list_sources", "remove_source", "set_crosswalk", "set_mapping"]

@@ -7,6 +7,11 @@ So nodes stand in columns by life-cycle stage (left to right) and in model order
 every arc bends to the right of its direction, so A→B and B→A never overlap; forward arcs (later in the
 model order) are blue, backward ones orange and repeats (self-loops) grey; width shows frequency.
 
+Conformance scores only the customers on the journey: by default those whose contacts cover at least half
+of its distinct reasons, split into separate walks at gaps of more than 60 days (both can be changed in the
+view; see :func:`workbench.analysis.conformance.conformance`). Customers with a single routine contact on
+a busy journey reason would otherwise drown the deviations of the customers who really walk it.
+
 Mining 1M events takes a second or two: the views compute only when shown (lazy), in a worker thread
 with a loading indicator, and memoise per filters, level and journey.
 """
@@ -24,7 +29,7 @@ import panel as pn
 import param
 import polars as pl
 
-from workbench.analysis.conformance import Conformance, conformance
+from workbench.analysis.conformance import Conformance, conformance, describe_rule
 from workbench.analysis.mining import OrderedLog, directly_follows, order_events, variants, with_level
 from workbench.model import Model
 from workbench.ui.priorities import kpi_formatters
@@ -35,6 +40,12 @@ KINDS = {"reason": "reasons", "phase": "phases", "stage": "stages"}
 COLOURS = {"forward": "#2171b5", "back": "#e6550d", "repeat": "#969696"}
 DEVIATIONS = {"share_skipped": "Skipped", "share_repeated": "Repeated", "share_out_of_order": "Out of order"}
 _CACHE_SIZE = 8
+# who is on a journey: the share (or, for "any", the number) of its distinct reasons a customer's contacts cover
+ON_JOURNEY = {"any": 1, "quarter": 0.25, "half": 0.5, "three-quarters": 0.75, "all": 1.0}
+ON_JOURNEY_LABELS = {"any of its reasons": "any", "a quarter of its reasons": "quarter",
+                     "half of its reasons": "half", "three quarters of its reasons": "three-quarters",
+                     "all of its reasons": "all"}
+GAPS = {"never": 0, "30 days": 30, "60 days": 60, "90 days": 90, "180 days": 180, "a year": 365}
 
 
 # -- data (plain functions, Polars) ------------------------------------------------------------------
@@ -136,7 +147,8 @@ def step_bars(result: Conformance | Checked, model: Model) -> pl.DataFrame:
 
 class Checked(NamedTuple):
     """Conformance overall (``per_step``, ``extras``, ``summary`` without ``by`` columns) and the summary
-    by segment and by the channel of each customer's first contact in the journey."""
+    by segment and by the channel of each customer's first contact in the journey. Every summary ends with
+    ``cases_touching_only``: customers touching the journey on too few of its reasons, not scored."""
 
     per_step: pl.DataFrame
     extras: pl.DataFrame
@@ -151,6 +163,9 @@ def split_conformance(result: Conformance) -> Checked:
     cases = result.cases
     summary = [pl.len().cast(pl.Int64).alias("cases"), pl.col("fitness").mean().alias("mean_fitness"),
                (pl.col("fitness") == 1).mean().alias("share_perfect")]
+    only = (result.summary.select("segment", "channel", "cases_touching_only")
+            if "cases_touching_only" in result.summary.columns else
+            pl.DataFrame(schema={"segment": pl.String, "channel": pl.String, "cases_touching_only": pl.Int64}))
     sizes = cases.group_by("segment", "channel").agg(pl.len().alias("__n"))
     total = max(cases.height, 1)
     per_step = (result.per_step.join(sizes, on=["segment", "channel"], how="left", nulls_equal=True)
@@ -161,9 +176,18 @@ def split_conformance(result: Conformance) -> Checked:
     extras = (result.extras.group_by("reason").agg(pl.col("events").sum(), pl.col("cases").sum())
               .with_columns((pl.col("cases") / total).alias("share_cases"))
               .sort(["events", "reason"], descending=[True, False]))
-    return Checked(per_step, extras, cases.select(summary),
-                   cases.group_by("segment").agg(summary).sort("segment"),
-                   cases.group_by("channel").agg(summary).sort("channel"))
+    return Checked(per_step, extras,
+                   cases.select(summary).with_columns(pl.lit(only["cases_touching_only"].sum(), pl.Int64)
+                                                      .alias("cases_touching_only")),
+                   _with_touching_only(cases.group_by("segment").agg(summary), only, "segment"),
+                   _with_touching_only(cases.group_by("channel").agg(summary), only, "channel"))
+
+
+def _with_touching_only(summary: pl.DataFrame, only: pl.DataFrame, column: str) -> pl.DataFrame:
+    """``summary`` per ``column`` with the touching-only customers of each group (groups of only those too)."""
+    counts = only.group_by(column).agg(pl.col("cases_touching_only").sum())
+    return (summary.join(counts, on=column, how="full", coalesce=True, nulls_equal=True)
+            .with_columns(pl.col("cases", "cases_touching_only").fill_null(0)).sort(column))
 
 
 # -- the component ----------------------------------------------------------------------------------
@@ -173,6 +197,10 @@ class JourneyFlow(pn.viewable.Viewer):
     state = param.ClassSelector(class_=WorkbenchState)
     level = param.Selector(default="reason", objects=list(LEVELS))
     top = param.Integer(default=20, bounds=(1, 200), doc="Arcs shown in the directly-follows graph")
+    on_journey = param.Selector(default="half", objects=list(ON_JOURNEY), doc="""
+        Customers on a journey (scored): those whose contacts cover at least this part of its distinct reasons""")
+    gap_days = param.Selector(default=60, objects=list(GAPS.values()), doc="""
+        A gap of more than this many days between a customer's contacts starts a new journey (0: never)""")
 
     def __init__(self, **params):
         super().__init__(**params)
@@ -209,10 +237,12 @@ class JourneyFlow(pn.viewable.Viewer):
         designed = self.state.model.designed_sequence(journey)
         if not designed:
             return None
-        key = self._key(journey)
+        key = self._key(journey, self.on_journey, self.gap_days)
         if key not in self._checks:
             log = self.state.events().filter(pl.col("reason").is_not_null())
-            self._checks[key] = split_conformance(conformance(log, designed, by=["segment", "channel"]))
+            self._checks[key] = split_conformance(conformance(
+                log, designed, by=["segment", "channel"], min_reasons=ON_JOURNEY[self.on_journey],
+                gap_days=self.gap_days or None))
             if len(self._checks) > _CACHE_SIZE:
                 self._checks.popitem(last=False)
         return self._checks[key]
@@ -269,7 +299,16 @@ class JourneyFlow(pn.viewable.Viewer):
                                  widths={"path": 700}, layout="fit_data_table"),
             sizing_mode="stretch_width")
 
-    @param.depends("state.journey", "state.period", "state.segment", "state.channel", "state.model")
+    def rule(self, journey: str) -> str:
+        """Who is on ``journey`` under the current settings, in words."""
+        distinct = len(set(self.state.model.designed_sequence(journey)))
+        text = describe_rule(ON_JOURNEY[self.on_journey], self.gap_days or None, distinct)
+        if self.gap_days:
+            text += ", so a customer who walks it twice counts twice"
+        return text[0].upper() + text[1:] + "."
+
+    @param.depends("state.journey", "state.period", "state.segment", "state.channel", "state.model", "on_journey",
+                   "gap_days")
     async def conformance_view(self):
         journey = self.state.journey
         if journey not in self.state.model.journeys:
@@ -280,7 +319,12 @@ class JourneyFlow(pn.viewable.Viewer):
         overall = result
         model = self.state.model
         summary = overall.summary.row(0, named=True)
+        rule = pn.pane.Markdown(f"*{self.rule(journey)}*", styles={"color": "#555"})
         if not summary["cases"]:
+            if summary["cases_touching_only"]:
+                return pn.Column(rule, pn.pane.Markdown(
+                    f"No customer is on this journey in these filters: {summary['cases_touching_only']:,} touch "
+                    "it on too few of its reasons. Lower *On the journey* to include them."))
             return pn.pane.Markdown("No customer's contacts touch this journey's reasons in these filters.")
         shares = step_bars(overall, model).with_columns((100 * pl.col("share")).alias("percent"))
         steps = shares["step"].unique(maintain_order=True).to_list()
@@ -299,10 +343,13 @@ class JourneyFlow(pn.viewable.Viewer):
         split = [(f"By {col}", self._table(frame.with_columns(pl.col(col).replace(names[col]))))
                  for col, frame in (("segment", result.by_segment), ("channel", result.by_channel))]
         extras = overall.extras.with_columns(pl.col("reason").replace(reasons))
+        only = (f" {summary['cases_touching_only']:,} more touch it on fewer reasons and are not scored."
+                if summary["cases_touching_only"] else "")
         return pn.Column(
-            pn.pane.Markdown(f"**{summary['cases']:,}** customers touch this journey. Mean fitness "
+            pn.pane.Markdown(f"**{summary['cases']:,}** customers on this journey. Mean fitness "
                              f"**{summary['mean_fitness']:.2f}**; **{summary['share_perfect']:.1%}** follow the "
-                             "designed sequence exactly."),
+                             f"designed sequence exactly.{only}"),
+            rule,
             pn.pane.HoloViews(bars, sizing_mode="stretch_width"),
             pn.Tabs(("Extra reasons", self._table(extras)), *split, sizing_mode="stretch_width"),
             sizing_mode="stretch_width")
@@ -311,8 +358,9 @@ class JourneyFlow(pn.viewable.Viewer):
     def _table(frame: pl.DataFrame) -> pn.widgets.Tabulator:
         titles = {"reason": "Contact reason", "events": "Contacts", "cases": "Customers", "share_cases": "Share",
                   "mean_fitness": "Mean fitness", "share_perfect": "Perfect", "segment": "Segment",
-                  "channel": "Channel"}
-        kpis = {c: k for c, k in (("events", "volume"), ("cases", "volume"), ("share_cases", "share"),
+                  "channel": "Channel", "cases_touching_only": "Touching only"}
+        kpis = {c: k for c, k in (("events", "volume"), ("cases", "volume"), ("cases_touching_only", "volume"),
+                                  ("share_cases", "share"),
                                   ("share_perfect", "share")) if c in frame.columns}
         return pn.widgets.Tabulator(frame.to_pandas(), show_index=False, disabled=True, titles=titles,
                                     formatters=kpi_formatters(kpis), pagination="local", page_size=12,
@@ -324,7 +372,13 @@ class JourneyFlow(pn.viewable.Viewer):
             pn.widgets.IntSlider.from_param(self.param.top, name="Transitions shown", start=5, end=60, width=250))
         paths = pn.Column(controls, pn.param.ParamMethod(self.paths_view, lazy=True, loading_indicator=True),
                           sizing_mode="stretch_width")
-        check = pn.Column(self.journey_select,
+        rules = pn.Row(
+            self.journey_select,
+            pn.widgets.Select.from_param(self.param.on_journey, name="On the journey: contacts on at least",
+                                         options=ON_JOURNEY_LABELS, width=260),
+            pn.widgets.Select.from_param(self.param.gap_days, name="New journey after a gap of more than",
+                                         options=GAPS, width=240))
+        check = pn.Column(rules,
                           pn.param.ParamMethod(self.conformance_view, lazy=True, loading_indicator=True),
                           sizing_mode="stretch_width")
         return pn.Tabs(("Actual paths", paths), ("Conformance", check), dynamic=True, sizing_mode="stretch_width")

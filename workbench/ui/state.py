@@ -14,6 +14,7 @@ import param
 import polars as pl
 
 from workbench.metrics import CATALOGUE, measure
+from workbench.metrics.cube import CUBE_KPIS, Cube
 from workbench.metrics.model_dims import dimensions
 from workbench.model import Model, ModelError
 from workbench.sources.canonical import empty_contacts
@@ -37,15 +38,20 @@ class WorkbenchState(param.Parameterized):
     model = param.Parameter(doc="The current Model (replaced, never mutated, after each save)")
 
     def __init__(self, workspace=None, *, model: Model | None = None, events: pl.LazyFrame | None = None,
-                 **params: Any):
+                 cube: Cube | None = None, **params: Any):
         self.workspace = workspace
         model = model if model is not None else workspace.load()
         super().__init__(model=model, **params)
         self._events = (events if events is not None else _workspace_events(workspace, model)).lazy()
         self._cache: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
         self._dims = dimensions(model)
-        months = self._events.select(pl.col("timestamp").dt.strftime("%Y-%m").unique().sort()).collect()
-        self.param.period.objects = [ALL, *months.to_series().drop_nulls().to_list()]
+        self._cube = cube
+        if cube is not None:
+            months = sorted(m for m in cube.cells["month"].unique().to_list() if m is not None)
+        else:
+            frame = self._events.select(pl.col("timestamp").dt.strftime("%Y-%m").unique().sort()).collect()
+            months = frame.to_series().drop_nulls().to_list()
+        self.param.period.objects = [ALL, *months]
         self._refresh_choices()
         if self.journey is None and model.journeys:
             self.journey = next(iter(model.journeys))
@@ -80,11 +86,29 @@ class WorkbenchState(param.Parameterized):
         if key in self._cache:
             self._cache.move_to_end(key)
             return self._cache[key]
-        frame = measure(self.events(with_filters=with_filters), by=by, kpis=kpis, period=period, dims=self._dims)
+        frame = self._compute(by, kpis, period, with_filters)
         self._cache[key] = frame
         if len(self._cache) > _CACHE_SIZE:
             self._cache.popitem(last=False)
         return frame
+
+    def _compute(self, by: list[str], kpis: list[str] | None, period: str | None, with_filters: bool) -> pl.DataFrame:
+        """From the cube when it can answer (fast, exact); the rest from the events."""
+        filters = self.filters() if with_filters else {}
+        if self._cube is None or kpis is None:
+            return measure(self.events(with_filters=with_filters), by=by, kpis=kpis, period=period, dims=self._dims)
+        from_cube = [k for k in kpis if k in CUBE_KPIS]
+        if not self._cube.supports(by, from_cube, period, filters):
+            return measure(self.events(with_filters=with_filters), by=by, kpis=kpis, period=period, dims=self._dims)
+        cube_filters = {k: [v] for k, v in filters.items()}
+        frame = self._cube.measure(by=by, kpis=from_cube, dims=self._dims, period=period, filters=cube_filters)
+        rest = [k for k in kpis if k not in from_cube]
+        if rest:
+            keys = [*by, "period"] if period and "period" not in by else list(by)
+            extra = measure(self.events(with_filters=with_filters), by=by, kpis=rest, period=period, dims=self._dims)
+            frame = frame.join(extra, on=keys, how="left", nulls_equal=True) if keys else pl.concat(
+                [frame, extra], how="horizontal")
+        return frame.select(*(c for c in frame.columns if c not in kpis), *kpis)
 
     def model_key(self) -> tuple:
         return (self.model.revision, tuple((j.id, j.revision) for j in self.model.journeys.values()))
@@ -127,7 +151,10 @@ class WorkbenchState(param.Parameterized):
             self._set_model(self.workspace.load())
 
     def _set_model(self, model: Model) -> None:
-        self._dims = dimensions(model)
+        dims = dimensions(model)
+        if self._cube is not None and dims.reasons.equals(self._dims.reasons) is False:
+            self._cube = None  # cells were built on other reasons: fall back to the events until rebuilt
+        self._dims = dims
         self._cache.clear()
         self.model = model
         self._refresh_choices()

@@ -10,3 +10,15 @@ def open_step(page, name: str) -> None:
     page.locator(".wb-steps").get_by_text(name, exact=True).first.click()
     page.wait_for_timeout(1500)
     page.wait_for_load_state("networkidle")
+
+
+XSS_LABEL = "I pay <script>window.__wb_xss = 1</script> my <b>bill</b>"
+PASSWORDS = {"erin": "editor-pass-1", "vic": "viewer-pass-1"}
+
+
+def login(page, base: str, user: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", PASSWORDS[user])
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_selector(".wb-steps", timeout=60_000)
