@@ -8,7 +8,10 @@ The first mode computes the standard KPI set by reason x channel x segment x mon
 process, prints times and ratios (target: workbench <= 1.3x the baseline) and checks that all three give
 the same numbers. The second generates the events month by month to Parquet (never all in memory) and
 runs ``measure`` with the streaming engine in a child process, reporting its time and peak RSS
-(target under 8 GB).
+(target under 8 GB). Past ``workbench.metrics.buckets.ROWS_PER_BUCKET`` events ``measure`` works bucket
+by bucket of customers; ``--buckets N`` forces N, and ``--check`` first shows on two months that the
+bucketed figures equal the one-pass figures.
+    python benchmarks/bench_metrics.py --stream-events 100_000_000 --folder /tmp/wbm100m --check
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import numpy as np
 import polars as pl
 
 from workbench.metrics import Dimensions, measure
+from workbench.metrics.buckets import auto_buckets
 
 KPIS = ["volume", "customers", "cost", "cost_per_contact", "aht", "complaint_rate", "repeat_rate", "fcr",
         "nps", "ces", "csat", "digital_share"]
@@ -86,8 +90,9 @@ def write_events(folder: Path, n: int) -> str:
     return str(folder / "*.parquet")
 
 
-def workbench_query(source: str, engine: str = "auto") -> pl.DataFrame:
-    return measure(pl.scan_parquet(source), by=BY, period="month", kpis=KPIS, dims=dims(), engine=engine)
+def workbench_query(source: str, engine: str = "auto", buckets: int | None = None) -> pl.DataFrame:
+    return measure(pl.scan_parquet(source), by=BY, period="month", kpis=KPIS, dims=dims(), engine=engine,
+                   buckets=buckets)
 
 
 def baseline_query(source: str) -> pl.DataFrame:
@@ -175,17 +180,34 @@ def run_compare(n: int, pandas: bool) -> None:
                                                  pl.col("customers").cast(pl.Int64)), "workbench vs pandas")
 
 
-def run_stream(n: int, folder: str | None, engines: list[str]) -> None:
+def check_buckets(root: Path, n_buckets: int = 4) -> None:
+    """The figures of two months measured in ``n_buckets`` buckets equal those of one pass."""
+    from polars.testing import assert_frame_equal
+
+    source = str(root / "month=2025-0[12].parquet")
+    one, t_one = timed("1 bucket", workbench_query, source, "auto", 1)
+    more, t_more = timed(f"{n_buckets} buckets", workbench_query, source, "streaming", n_buckets)
+    assert_frame_equal(more, one)
+    floats = ["cost", "cost_per_contact", "aht"]
+    assert_frame_equal(more.drop(floats, strict=False), one.drop(floats, strict=False), check_exact=True)
+    worst = max((more[c] - one[c]).abs().max() for c in floats)
+    print(f"  two months: {n_buckets} buckets give the same figures as one pass on {one.height:,} groups "
+          f"(integer-based KPIs bit for bit; float sums within {worst:.1e})")
+
+
+def run_stream(n: int, folder: str | None, engines: list[str], buckets: int | None, check: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(folder or tmp) / "events"
         if len(list(root.glob("*.parquet"))) < MONTHS:
             start = time.perf_counter()
             write_events(root, n)
             print(f"generated {n:,} events month by month in {time.perf_counter() - start:.1f} s")
+        if check:
+            check_buckets(root)
         for engine in engines:
             start = time.perf_counter()
-            child = subprocess.run([sys.executable, __file__, "--child", str(root / "*.parquet"), engine],
-                                   capture_output=True, text=True)
+            child = subprocess.run([sys.executable, __file__, "--child", str(root / "*.parquet"), engine,
+                                    str(buckets or 0)], capture_output=True, text=True)
             took = time.perf_counter() - start
             if child.returncode:
                 print(f"  {engine}: failed after {took:.1f} s\n{child.stderr[-2000:]}")
@@ -193,15 +215,17 @@ def run_stream(n: int, folder: str | None, engines: list[str]) -> None:
             print(f"  measure engine={engine}: {took:.1f} s, {child.stdout.strip()}")
 
 
-def child(source: str, engine: str) -> None:
-    out = workbench_query(source, engine)
+def child(source: str, engine: str, buckets: int) -> None:
+    rows = pl.scan_parquet(source).select(pl.len()).collect().item()
+    n_buckets = buckets or auto_buckets(rows)
+    out = workbench_query(source, engine, n_buckets)
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2
-    print(f"{out.height:,} groups, peak RSS {peak_gb:.2f} GB (target < 8)")
+    print(f"{out.height:,} groups, {n_buckets} bucket(s), peak RSS {peak_gb:.2f} GB (target < 8)")
 
 
 def main() -> None:
-    if len(sys.argv) == 4 and sys.argv[1] == "--child":
-        return child(sys.argv[2], sys.argv[3])
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        return child(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=lambda s: int(s.replace("_", "")), default=1_000_000)
     parser.add_argument("--stream-events", type=lambda s: int(s.replace("_", "")), default=None)
@@ -209,9 +233,11 @@ def main() -> None:
     parser.add_argument("--no-pandas", action="store_true")
     parser.add_argument("--engines", default="streaming",
                         help="stream mode: comma-separated collect engines, e.g. streaming,in-memory")
+    parser.add_argument("--buckets", type=int, default=None, help="stream mode: force this many buckets")
+    parser.add_argument("--check", action="store_true", help="stream mode: check buckets against one pass")
     args = parser.parse_args()
     if args.stream_events:
-        run_stream(args.stream_events, args.folder, args.engines.split(","))
+        run_stream(args.stream_events, args.folder, args.engines.split(","), args.buckets, args.check)
     else:
         run_compare(args.events, not args.no_pandas)
 

@@ -11,7 +11,9 @@ Semantics
   Contacts on reasons linked to no journey form the null journey group.
 * ``digital`` is looked up from ``Dimensions.channels``; a channel missing there is an error.
 * ``period`` is the UTC calendar period (weeks start on Monday) of ``timestamp``, as a ``Date``.
-* Repeats are marked on all events before any filter (see ``kpis.mark_repeats``).
+* Repeats are marked on all events before any filter (see ``repeats.mark_repeats``).
+* Big inputs (more than ``buckets.ROWS_PER_BUCKET`` rows) are measured bucket by bucket of customers
+  and the parts combined, with the same figures in bounded memory (see ``workbench.metrics.buckets``).
 * A dimension that is already an events column is used as it is (no lookup in ``dims``).
 """
 

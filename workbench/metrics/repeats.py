@@ -70,13 +70,13 @@ def mark_repeats_frame(events: pl.DataFrame, within_days: int = 7) -> pl.DataFra
     """
     flag = repeat_flag(within_days)
     key, cust, reason = pl.col("__repeat_key"), pl.col("customer_id"), pl.col("reason")
-    order = (events.select("timestamp", _pair_key().alias("__repeat_key")).with_row_index("__row")
-             .sort("timestamp", nulls_last=True).sort("__repeat_key", maintain_order=True))
-    grouped = events[order["__row"]].with_columns(order["__repeat_key"])  # one gather of the wide frame
+    grouped = (events.with_columns(_pair_key().alias("__repeat_key"))
+               .sort("timestamp", nulls_last=True).sort("__repeat_key", maintain_order=True))
     clash = (key.shift(-1) == key) & (cust.shift(-1).ne_missing(cust) | reason.shift(-1).ne_missing(reason))
     if grouped.select(clash.any()).item():
         return mark_repeats(events, within_days).collect()
     return grouped.with_columns(flag).drop("__repeat_key")
+
 
 def _pair_key() -> pl.Expr:
     """A 64-bit hash of (customer, reason)."""

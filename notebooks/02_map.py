@@ -1,0 +1,101 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Step 2 — Map: customer journeys
+#
+# **What this step is for.** A customer journey tells one customer story from start to end, titled in the
+# customer's voice: *"I move house"*, *"I switch to you"*. Where the life cycle model (step 1) is stable,
+# journeys change with your products, processes and channels — and that is fine, because each journey
+# hangs on the same contact reasons.
+#
+# A journey has:
+# - a **scope** (where it starts and ends) and a **persona** or customer segment;
+# - **5–7 episodes**, its chapters, also titled "I …" (*"I orientate"*, *"I arrange the move"*);
+# - ordered **steps**: what the customer does, in which **channel** and at which **touchpoint**, what
+#   they **need**, how they **feel** (emotion from −2 to +2) and how we want them to feel (target emotion),
+#   with touchpoint scores (1–5) and the **moments of truth** that make or break the journey;
+# - a **current** state (how it is today) and, when you redesign it, a **future** state to compare with.
+#
+# **What goes in:** journeys captured in a workshop, on the workshop spreadsheet. **What comes out:**
+# journeys in your workspace, drawn as lanes per channel with an emotion curve.
+
+# %% tags=["parameters"]
+WORKSPACE = "../demo-workspace"
+EVENTS = 200_000  # contacts generated if the demo workspace must be built first
+WORKSHOP_SHEET = None  # a filled-in workshop sheet (.xlsx or .csv) to import; None = preview the blank kit
+
+# %%
+import panel as pn
+
+import workbench.notebook as wbn
+from workbench.ui.journey_view import JourneyView
+from workbench.ui.state import WorkbenchState
+
+pn.extension("tabulator")
+ws = wbn.setup(WORKSPACE, EVENTS)
+
+# %% [markdown]
+# ## The journeys in the workspace
+
+# %%
+state = WorkbenchState(ws, can_edit=True)
+wbn.journeys_table(state.model)
+
+# %% [markdown]
+# ## One journey
+#
+# Steps stand in lanes per channel, grouped by episode; the curve shows the emotion the customer
+# experiences (red) against the target (green); moments of truth are marked. The table below lists every
+# step with the KPIs of its contact reason (the link of step 3).
+
+# %%
+state.journey = "i-move-house"
+JourneyView(state=state)
+
+# %% [markdown]
+# ## Current and future state, side by side
+#
+# *I move house* has a designed future state: one online moving flow, an appointment on moving day, a
+# pro-rated bill. Comparing both shows which steps disappear and where the emotion should rise.
+
+# %%
+JourneyView(state=state, compare=True)
+
+# %% [markdown]
+# ## Importing a workshop sheet
+#
+# Journeys are usually captured in a workshop, on a wall or a laptop. The **workshop sheet** is a
+# spreadsheet with one row per step (journey, episode, step, channel, touchpoint, need, emotion, target
+# emotion, scores, moment of truth, notes, reason) with drop-down lists. Hand it out, fill it in, import it.
+# An import is all or nothing: any problem (an unknown channel, an emotion of 5 …) is reported with its
+# sheet, row and column, and nothing is saved.
+#
+# With `WORKSHOP_SHEET = None` (the default) the blank sheet is written into your workspace folder as
+# `workshop-sheet.xlsx` and read back as a **preview** — nothing is saved. Set `WORKSHOP_SHEET` to your
+# filled-in sheet to import and save its journeys (the same as `workbench import WORKSPACE sheet.xlsx
+# --journeys`).
+
+# %%
+imported, journeys = wbn.import_workshop(ws, WORKSHOP_SHEET)
+print("journeys in the sheet:", journeys)
+preview = WorkbenchState(ws, model=imported, events=state.events(with_filters=False), journey=journeys[0])
+JourneyView(state=preview)
+
+# %% [markdown]
+# ## Outcome of this step
+#
+# The step is done when every journey you care about has its steps, 5–7 episodes and its moments of truth.
+
+# %%
+print(wbn.outcome(2, ws))
+
+# %% [markdown]
+# **Next:** step 3, *Link* (`03_link.ipynb`): link every journey step to one contact reason.

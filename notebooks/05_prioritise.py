@@ -1,0 +1,136 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Step 5 — Prioritise: what to tackle first
+#
+# **What this step is for.** With data per contact reason, you can decide on facts which reasons,
+# journeys, channels, processes and IT systems to improve first — and explain why.
+#
+# - **Priority scores** are transparent: each factor (volume, cost, dissatisfaction against your NPS / CES
+#   / CSAT targets, complaints, repeat contacts, a strategic weight you set per reason, and for journeys
+#   the gap between experienced and target emotion) adds points, and the score is exactly their sum. You
+#   choose the weights.
+# - **Impact analysis** follows the links the other way: replace an IT system or change a process, and see
+#   which contact reasons, which journeys and how many customers are hit.
+# - **Journey mining** shows the paths customers actually take, from the contact data, and compares them
+#   with the designed journeys: which steps are skipped, repeated or taken out of order.
+#
+# **What goes in:** the model, the journeys and the data of steps 1–4. **What comes out:** a ranked,
+# explained list to decide on.
+
+# %% tags=["parameters"]
+WORKSPACE = "../demo-workspace"
+EVENTS = 200_000  # contacts generated if the demo workspace must be built first
+
+# %%
+import panel as pn
+import polars as pl
+
+import workbench.notebook as wbn
+from workbench.analysis import conformance, directly_follows, variants
+from workbench.analysis.impact import impact
+from workbench.analysis.priority import explain, priorities
+from workbench.ui.impact_explorer import ImpactExplorer
+from workbench.ui.journey_flow import JourneyFlow, event_log
+from workbench.ui.priorities import PrioritiesView
+from workbench.ui.state import WorkbenchState
+
+pn.extension("tabulator")
+ws = wbn.setup(WORKSPACE, EVENTS)
+state = WorkbenchState(ws, can_edit=True)
+model, events = state.model, state.events()
+
+# %% [markdown]
+# ## Priority scores
+#
+# Each factor is scaled to the largest item (the biggest reason by volume gets the full volume points), so
+# the score runs from 0 to 100. The columns `contribution_…` are the points of each factor.
+
+# %%
+ranked = priorities(events, model, level="reason", top=10)
+ranked.select("rank", "label", "score", pl.col("^contribution_.*$").round(1))
+
+# %%
+for row in ranked.head(3).iter_rows(named=True):
+    print(explain(row))
+
+# %% [markdown]
+# The same for journeys, where the experience gap of the journey map counts too:
+
+# %%
+journeys = priorities(events, model, level="journey")
+[explain(row) for row in journeys.iter_rows(named=True)]
+
+# %% [markdown]
+# The priorities view of the dashboard: change the weights, select items in the scatter, read why.
+
+# %%
+PrioritiesView(state=state)
+
+# %% [markdown]
+# ## Impact of an IT system
+#
+# Suppose the billing system is replaced. Which contact reasons run on it, which journeys pass through
+# them, and how many customers and contacts are at stake? Each contact counts once, and NPS is computed
+# over all affected responses.
+
+# %%
+hit = impact(model, events, systems=["billing-system"])
+hit.totals
+
+# %%
+hit.reasons.select("label", "volume", "customers", "cost", "nps")
+
+# %%
+hit.journeys.select("journey_label", "state", "step_label", "reason")
+
+# %%
+ImpactExplorer(state=state, systems=["billing-system"])
+
+# %% [markdown]
+# ## Journey mining: actual against designed journeys
+#
+# Each customer's contacts, in time order, form their actual path. The **directly-follows graph** counts
+# how often one reason follows another; **variants** are the distinct paths; **conformance** compares each
+# customer's path with the designed sequence of a journey (fitness 1 = exactly as designed).
+
+# %%
+log, left_out = event_log(events, model, "phase")
+print(f"{left_out:,} contacts without a contact reason are left out of the mining")
+directly_follows(log, activity="phase").head(10)
+
+# %%
+variants(log, activity="phase", top=5)
+
+# %%
+designed = model.designed_sequence("i-move-house")
+moving = conformance(events.drop_nulls("reason"), designed)
+print(f"designed: {' → '.join(designed)}")
+moving.summary
+
+# %%
+moving.per_step
+
+# %% [markdown]
+# The journey flow of the dashboard draws the paths as a graph by stage and shows conformance per step.
+
+# %%
+state.journey = "i-move-house"
+JourneyFlow(state=state)
+
+# %% [markdown]
+# ## Outcome of this step
+
+# %%
+print(wbn.outcome(5, ws))
+
+# %% [markdown]
+# **Next:** step 6, *Publish* (`06_publish.ipynb`): share the result as a dashboard.
