@@ -33,35 +33,40 @@ def free_port() -> int:
 
 
 def first_paint(workspace: Path, reasons: int) -> tuple[float, float]:
-    """Seconds from starting `workbench serve` to all tiles painted; and from the first request."""
+    """Seconds from starting `workbench serve` to all tiles painted; and from the first request.
+
+    The browser is started before the server, so its own start-up is not counted.
+    """
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    began = time.perf_counter()
-    server = subprocess.Popen([str(Path(sys.executable).parent / "workbench"), "serve", str(workspace),
-                               "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
-                                                                        "--disable-background-networking"])
-            page = browser.new_page(viewport={"width": 1500, "height": 1000})
-            while True:
-                try:
-                    requested = time.perf_counter()
-                    page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)
-                    break
-                except Exception:  # noqa: BLE001 - not listening yet
-                    time.sleep(0.05)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
+                                                                    "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        began = time.perf_counter()
+        server = subprocess.Popen([str(Path(sys.executable).parent / "workbench"), "serve", str(workspace),
+                                   "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while not _listening(port):
+                time.sleep(0.02)
+            requested = time.perf_counter()
+            page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)
             tiles = page.locator(".wb-tile")  # inside the map's shadow DOM, which locators pierce
             deadline = time.perf_counter() + 180
             while tiles.count() < reasons and time.perf_counter() < deadline:
                 time.sleep(0.02)
             painted = time.perf_counter()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
             browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     return painted - began, painted - requested
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def filter_changes(workspace: Path) -> dict[str, float]:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import html
+import importlib
 
 import panel as pn
 import polars as pl
@@ -14,16 +15,8 @@ import polars as pl
 from workbench.metrics import CATALOGUE
 from workbench.metrics.cube import Cube, workspace_cube
 from workbench.metrics.model_dims import dimensions
-from workbench.ui.circular import CircularView
 from workbench.ui.exports import export_buttons
-from workbench.ui.impact_explorer import ImpactExplorer
-from workbench.ui.journey_flow import JourneyFlow
-from workbench.ui.journey_view import JourneyView
-from workbench.ui.kpi_table import KpiTable
 from workbench.ui.lifecycle_map import LifeCycleMap
-from workbench.ui.link_editor import LinkEditor
-from workbench.ui.model_editor import ModelEditor
-from workbench.ui.priorities import PrioritiesView
 from workbench.ui.reason_detail import ReasonDetail
 from workbench.ui.state import WorkbenchState
 
@@ -63,12 +56,13 @@ def build_app(workspace=None, *, state: WorkbenchState | None = None, can_edit: 
         state = WorkbenchState(workspace, events=events, cube=cube, can_edit=can_edit)
     pages = {
         STEPS[0]: _frame_page(state),
-        STEPS[1]: JourneyView(state=state),
-        STEPS[2]: LinkEditor(state=state),
-        STEPS[3]: KpiTable(state=state),
-        STEPS[4]: pn.Tabs(("Priorities", PrioritiesView(state=state)), ("Impact", ImpactExplorer(state=state)),
-                          ("Actual journeys", JourneyFlow(state=state)), dynamic=True),
-        STEPS[5]: _publish_page(state),
+        STEPS[1]: _view("journey_view.JourneyView", state),
+        STEPS[2]: _view("link_editor.LinkEditor", state),
+        STEPS[3]: _view("kpi_table.KpiTable", state),
+        STEPS[4]: pn.Tabs(("Priorities", _view("priorities.PrioritiesView", state)),
+                          ("Impact", _view("impact_explorer.ImpactExplorer", state)),
+                          ("Actual journeys", _view("journey_flow.JourneyFlow", state)), dynamic=True),
+        STEPS[5]: _lazy(lambda: _publish_page(state)),
     }
     tabs = pn.Tabs(*pages.items(), dynamic=True, css_classes=["wb-steps"])
     who = f"{html.escape(user)} · " if user else ""
@@ -79,6 +73,23 @@ def build_app(workspace=None, *, state: WorkbenchState | None = None, can_edit: 
         main=[_messages(state), tabs], sidebar_width=260,
     )
     return template
+
+
+def _lazy(make) -> pn.param.ParamFunction:
+    """A page built the first time it is shown (tabs are dynamic), so the first paint waits for no other."""
+    return pn.param.ParamFunction(make, lazy=True, sizing_mode="stretch_width")
+
+
+def _view(name: str, state: WorkbenchState) -> pn.param.ParamFunction:
+    """The component ``module.Class`` of ``workbench.ui``, imported and built when its page is first shown.
+
+    Most pages draw with HoloViews, whose import alone takes seconds: the first page does not wait for it.
+    """
+    def make():
+        module, cls = name.rsplit(".", 1)
+        return getattr(importlib.import_module(f"workbench.ui.{module}"), cls)(state=state)
+
+    return _lazy(make)
 
 
 def _filters(state: WorkbenchState) -> pn.Column:
@@ -119,8 +130,8 @@ def _frame_page(state: WorkbenchState) -> pn.Column:
 
     return pn.Column(
         pn.Row(export_buttons(data, "reasons")),
-        pn.Tabs(("Life cycle map", LifeCycleMap(state=state)), ("Circle", CircularView(state=state)),
-                ("Edit the model", ModelEditor(state=state)), dynamic=True),
+        pn.Tabs(("Life cycle map", LifeCycleMap(state=state)), ("Circle", _view("circular.CircularView", state)),
+                ("Edit the model", _view("model_editor.ModelEditor", state)), dynamic=True),
         ReasonDetail(state=state),
     )
 

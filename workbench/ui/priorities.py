@@ -28,7 +28,6 @@ from workbench.analysis.priority import (
     LEVELS,
     PriorityWeights,
     explain,
-    priorities,
     priority_scores,
 )
 from workbench.metrics import CATALOGUE
@@ -138,12 +137,21 @@ class PrioritiesView(pn.viewable.Viewer):
         key = (self.level, tuple(self.state.filters().items()), self.state.model_key())
         base = self._cache.get(key)
         if base is None:
-            base = priorities(self.state.events(), self.state.model, level=self.level)
+            base = self._base()
             self._cache[key] = base
             if len(self._cache) > _CACHE_SIZE:
                 self._cache.popitem(last=False)
         self._cache.move_to_end(key)
         return rescore(base, self.state.model, self.level, self.weights)
+
+    def _base(self) -> pl.DataFrame:
+        """Scores at default weights from the state's KPIs (the cube when it has them: milliseconds)."""
+        kpis = [k for k in KPIS if k != "customers"]  # distinct customers would need every event
+        frame = self.state.measure([self.level], kpis)
+        if self.level == "journey":  # only current journeys are ranked; future ones are designs
+            current = [j.id for j in self.state.model.journeys.values() if j.state == "current"]
+            frame = frame.filter(pl.col("journey").is_in(current))
+        return priority_scores(frame.drop_nulls(self.level), self.state.model, level=self.level)
 
     # -- reactions --------------------------------------------------------------------------------------
     @param.depends("level", "weights", "state.period", "state.segment", "state.channel", "state.model",

@@ -8,9 +8,8 @@ uses all the current filters.
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
-import holoviews as hv
-import holoviews.plotting.bokeh  # noqa: F401 - registers the Bokeh backend, so Bokeh options apply
 import panel as pn
 import param
 import polars as pl
@@ -19,6 +18,17 @@ from workbench.metrics import CATALOGUE, measure
 from workbench.model import Model
 from workbench.ui.format import format_kpi
 from workbench.ui.state import ALL, WorkbenchState
+
+if TYPE_CHECKING:
+    import holoviews as hv
+
+
+def _holoviews():
+    """HoloViews with its Bokeh backend, imported when a plot is first drawn (not at the first paint)."""
+    import holoviews as hv
+    import holoviews.plotting.bokeh  # noqa: F401 - registers the Bokeh backend, so Bokeh options apply
+
+    return hv
 
 CARD_KPIS = ("volume", "customers", "nps", "repeat_rate", "cost_per_contact")
 DIGITAL, NON_DIGITAL = "#2171b5", "#9e9e9e"
@@ -150,6 +160,7 @@ class ReasonDetail(pn.viewable.Viewer):
 
     def trend_plot(self, reason: str) -> hv.Overlay:
         """The reason's monthly KPI as a curve with points; the chosen month marked when a period is set."""
+        hv = _holoviews()
         kpi = self.state.kpi
         frame = trend_frame(self.state, reason, kpi)
         frame = frame.with_columns(formatted(frame[kpi], kpi).alias("shown"))
@@ -170,6 +181,7 @@ class ReasonDetail(pn.viewable.Viewer):
 
     def channel_plot(self, channels: pl.DataFrame) -> hv.Bars:
         """Contacts per channel, digital channels in blue and the others in grey."""
+        hv = _holoviews()
         data = channels.select(
             "label", "volume", pl.when(pl.col("digital")).then(pl.lit("digital")).otherwise(pl.lit("assisted"))
             .alias("kind"), (pl.col("share") * 100).round(1).alias("pct"))
