@@ -56,7 +56,7 @@ def build_app(workspace=None, *, state: WorkbenchState | None = None, can_edit: 
         state = WorkbenchState(workspace, events=events, cube=cube, can_edit=can_edit)
     pages = {
         STEPS[0]: _frame_page(state),
-        STEPS[1]: _view("journey_view.JourneyView", state),
+        STEPS[1]: _view("journey_view.JourneyView", state, width=1000),
         STEPS[2]: _view("link_editor.LinkEditor", state),
         STEPS[3]: _view("kpi_table.KpiTable", state),
         STEPS[4]: pn.Tabs(("Priorities", _view("priorities.PrioritiesView", state)),
@@ -70,7 +70,7 @@ def build_app(workspace=None, *, state: WorkbenchState | None = None, can_edit: 
     template = pn.template.FastListTemplate(
         title=f"Journey Workbench — {state.model.name}", accent=ACCENT, header_background=ACCENT,
         sidebar=[_filters(state), pn.pane.HTML(f"<small>{who}{role}</small>", css_classes=["wb-role"])],
-        main=[_messages(state), tabs], sidebar_width=260,
+        main=[pn.Column(_messages(state), tabs, sizing_mode="stretch_width")], sidebar_width=260,
     )
     return template
 
@@ -80,14 +80,14 @@ def _lazy(make) -> pn.param.ParamFunction:
     return pn.param.ParamFunction(make, lazy=True, sizing_mode="stretch_width")
 
 
-def _view(name: str, state: WorkbenchState) -> pn.param.ParamFunction:
+def _view(name: str, state: WorkbenchState, **options) -> pn.param.ParamFunction:
     """The component ``module.Class`` of ``workbench.ui``, imported and built when its page is first shown.
 
     Most pages draw with HoloViews, whose import alone takes seconds: the first page does not wait for it.
     """
     def make():
         module, cls = name.rsplit(".", 1)
-        return getattr(importlib.import_module(f"workbench.ui.{module}"), cls)(state=state)
+        return getattr(importlib.import_module(f"workbench.ui.{module}"), cls)(state=state, **options)
 
     return _lazy(make)
 

@@ -84,3 +84,14 @@ def users_list(file: Annotated[Path, typer.Argument(help="The users file.")]) ->
         raise fail(f"error: {exc}", 2) from None
     for user in users.values():
         out.print(f"{user.name}\t{user.role}", markup=False)
+
+
+@app.command("kit")
+def kit_cmd(
+    out_dir: Annotated[Path, typer.Argument(help="Folder for the trainer kit (created if missing).")],
+) -> None:
+    """Write the trainer kit: workshop spreadsheets, exercise and solution notebooks, facilitator guide."""
+    from workbench.kit import write_kit
+
+    for path in write_kit(out_dir):
+        out.print(str(path), markup=False)
