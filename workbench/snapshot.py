@@ -56,11 +56,12 @@ def write_snapshot(workspace, path: str | Path) -> Path:
 
 
 _PANEL_DIST = Path(pn.__file__).parent / "dist"
-_CDN_URL = re.compile(r"https://cdn\.holoviz\.org/panel/[^/]+/dist/([^\"'?\s]+\.css)(\?[^\"'\s]*)?")
+_CDN_URL = re.compile(r"https://cdn\.holoviz\.org/panel/[^/]+/dist/([^\"'?\s]+\.(css|png|ico|svg))(\?[^\"'\s]*)?")
+_MIME = {"css": "text/css", "png": "image/png", "ico": "image/x-icon", "svg": "image/svg+xml"}
 
 
 def inline_stylesheets(page: str) -> str:
-    """Replace Panel's stylesheet links to its CDN by data: URLs of the same files shipped with Panel.
+    """Replace Panel's links to its CDN (stylesheets, icons) by data: URLs of the files shipped with Panel.
 
     Panel inlines its JavaScript in a saved page but still links component stylesheets to its CDN; a
     reader without internet would see unstyled widgets.
@@ -69,6 +70,6 @@ def inline_stylesheets(page: str) -> str:
         local = _PANEL_DIST / match.group(1)
         if not local.is_file():
             return match.group(0)
-        return "data:text/css;base64," + base64.b64encode(local.read_bytes()).decode("ascii")
+        return f"data:{_MIME[match.group(2)]};base64," + base64.b64encode(local.read_bytes()).decode("ascii")
 
     return _CDN_URL.sub(to_data, page)

@@ -194,3 +194,22 @@ def test_the_data_readme_flow_connects_an_organisations_own_export(tmp_path, mon
     assert got["cost"].sum() == pytest.approx(raw["Kosten"].sum())
     phone = raw.filter(pl.col("Kanaal") == "Telefoon").height
     assert got.filter(pl.col("channel") == "phone")["volume"].item() == phone
+
+
+def test_a_workspace_kpi_declared_in_yaml_is_stored_and_measured(demo, tmp_path):
+    definitions = tmp_path / "kpis.yaml"
+    definitions.write_text("- id: phone_complaints\n  label: Complaints by phone\n  aggregation: count\n"
+                           "  filter: {channel: phone, complaint: true}\n  additive: true\n", encoding="utf-8")
+    assert "this workspace" in run("kpis", demo, "--add", definitions).output
+    out = tmp_path / "k.csv"
+    run("metrics", demo, "--by", "segment", "--kpi", "phone_complaints", "--out", out)
+    got = pl.read_csv(out).drop_nulls("segment").sort("segment")
+    raw = _raw(demo).filter((pl.col("channel") == "phone") & pl.col("complaint"))
+    expected = raw.group_by("segment").len().sort("segment")
+    assert dict(zip(got["segment"], got["phone_complaints"], strict=True)) == dict(
+        zip(expected["segment"], expected["len"], strict=True))
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- id: x\n  aggregation: avg\n", encoding="utf-8")
+    assert "unknown value 'avg'" in run("kpis", demo, "--add", bad, code=1).output
+    run("kpis", demo, "--remove", "phone_complaints")
+    assert "phone_complaints" not in run("kpis", demo).output

@@ -201,6 +201,46 @@ def crosswalk_cmd(
                 title=f"crosswalk: {len(rows)} codes")
 
 
+CUSTOM_KPIS = "metrics.custom_kpis"
+
+
+@app.command("kpis")
+def kpis_cmd(
+    path: WorkspacePath,
+    add: Annotated[Path | None, typer.Option(help="A YAML file of your own KPI definitions to add (or replace by "
+                                                  "id): id, label, aggregation, column, filter.")] = None,
+    remove: Annotated[list[str] | None, typer.Option(help="Remove your own KPI with this id (repeatable).")] = None,
+) -> None:
+    """The KPI catalogue and the workspace's own KPIs, declared without Python; add or remove them."""
+    import yaml
+
+    from workbench.metrics import CATALOGUE, CustomKpiError, parse_custom_kpis
+
+    ws = open_workspace(path)
+    defined = {d["id"]: d for d in ws.store.get_setting(CUSTOM_KPIS, [])}
+    if add is not None:
+        try:
+            loaded = yaml.safe_load(add.read_text(encoding="utf-8"))
+            new = parse_custom_kpis(loaded if isinstance(loaded, list | dict) else [loaded])
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise fail(f"error: {add}: {exc}") from None
+        except CustomKpiError as exc:
+            raise fail(f"{add}: nothing was added:\n{exc}") from None
+        clashes = [k.id for k in new if k.id in CATALOGUE]
+        if clashes:
+            raise fail(f"{add}: {', '.join(clashes)} already name catalogue KPIs; choose other ids", 1)
+        defined.update({k.id: k.to_dict() for k in new})
+    for kpi_id in remove or []:
+        if defined.pop(kpi_id, None) is None:
+            raise fail(f"error: the workspace has no KPI '{kpi_id}' of its own", 2)
+    if add is not None or remove:
+        ws.store.set_setting(CUSTOM_KPIS, list(defined.values()))
+    rows = [(k, d.label, d.unit, "yes" if d.additive else "no", "catalogue") for k, d in CATALOGUE.items()]
+    rows += [(k, d.get("label", k), d["aggregation"], "yes" if d.get("additive") else "no", "this workspace")
+             for k, d in defined.items()]
+    print_frame(pl.DataFrame(rows, schema=["id", "label", "unit or aggregation", "additive", "from"], orient="row"))
+
+
 @app.command("metrics")
 def metrics_cmd(
     path: WorkspacePath,
@@ -223,7 +263,7 @@ def metrics_cmd(
     try:
         frame = measure(contacts(ws.store, ws.path, model).frame, by=[b.strip() for b in by.split(",") if b.strip()],
                         kpis=kpi, period=period, dims=dimensions(model), filters=_pairs(filter_, "filter"),
-                        repeat_days=repeat_days)
+                        repeat_days=repeat_days, custom=ws.store.get_setting(CUSTOM_KPIS, []) or None)
     except ValueError as exc:
         raise fail(f"error: {exc}", 2) from None
     frame = with_labels(frame, model)
