@@ -83,6 +83,8 @@ def test_who_may_edit(tmp_path):
 def test_editing_without_login_only_on_loopback(small_demo):
     with pytest.raises(ServeError, match="only allowed on a loopback address"):
         serve(small_demo, address="0.0.0.0", allow_edit=True, threaded=True)
+    with pytest.raises(ServeError, match="--allow-edit is for a server without login"):
+        serve(small_demo, oauth_provider="github", allow_edit=True, threaded=True)
     with pytest.raises(ServeError, match="one way to sign in"):
         serve(small_demo, users="u.yaml", oauth_provider="github", threaded=True)
     result = runner.invoke(app, ["serve", str(small_demo), "--address", "0.0.0.0", "--allow-edit"])

@@ -33,12 +33,14 @@ def shared_data(workspace) -> tuple[pl.LazyFrame, Cube]:
     The cube comes from the workspace's cache when its inputs did not change, so a restarted server
     paints its first page without reading the contacts again.
     """
-    key = str(workspace.path)
+    model = workspace.load()
+    key = f"{workspace.path}@{model.revision}"  # a framework change (a merge …) gives new sessions new data
     if key not in _DATA:
         from workbench.sources.registry import contacts
 
-        model = workspace.load()
         events = contacts(workspace.store, workspace.path, model, check=False).frame
+        for old in [k for k in _DATA if k.startswith(f"{workspace.path}@")]:
+            del _DATA[old]
         _DATA[key] = events, workspace_cube(workspace, events, dimensions(model))
     return _DATA[key]
 
@@ -53,7 +55,7 @@ def build_app(workspace=None, *, state: WorkbenchState | None = None, can_edit: 
     """One session's dashboard over ``workspace`` (or over a ready ``state``)."""
     if state is None:
         events, cube = shared_data(workspace)
-        state = WorkbenchState(workspace, events=events, cube=cube, can_edit=can_edit)
+        state = WorkbenchState(workspace, events=events, cube=cube, can_edit=can_edit, events_from_workspace=True)
     pages = {
         STEPS[0]: _frame_page(state),
         STEPS[1]: _view("journey_view.JourneyView", state, width=1000),

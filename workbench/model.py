@@ -197,10 +197,16 @@ class Model:
     journeys: dict[str, Journey] = field(default_factory=dict)
     episodes: dict[str, Episode] = field(default_factory=dict)
     steps: dict[str, Step] = field(default_factory=dict)
+    #: Reasons removed since this copy was made → the reason that took them over (None: deleted). Not
+    #: stored: it tells the store what to do with data keyed by those reasons (the crosswalk).
+    successors: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     # -- building and reading -------------------------------------------------------------------
     def copy(self) -> Model:
-        """An independent copy (entities are immutable, so the dicts are all that is copied)."""
+        """An independent copy (entities are immutable, so the dicts are all that is copied).
+
+        The copy starts with no ``successors``: it records what its own operations remove.
+        """
         return Model(
             name=self.name, language=self.language, description=self.description,
             voice_prefixes=self.voice_prefixes, revision=self.revision,
@@ -324,6 +330,7 @@ class Model:
         self._get("reasons", source), self._get("reasons", into)
         self._relink(source, into)
         del self.reasons[source]
+        self._succeed(source, into)
 
     def delete_reason(self, reason: str, *, relink_to: str | None = None) -> None:
         """Delete a reason; refused with the list of linked steps unless ``relink_to`` is given."""
@@ -337,6 +344,14 @@ class Model:
                 raise ModelError(f"cannot move the links of reason '{reason}' to itself while deleting it")
         self._relink(reason, relink_to)
         del self.reasons[reason]
+        self._succeed(reason, relink_to)
+
+    def _succeed(self, gone: str, by: str | None) -> None:
+        """Record that ``gone`` left the model for ``by``; reasons that had gone to ``gone`` follow it."""
+        for old, new in self.successors.items():
+            if new == gone:
+                self.successors[old] = by
+        self.successors[gone] = by
 
     def delete_phase(self, phase: str) -> None:
         """Delete an empty phase; refused while it still holds reasons."""

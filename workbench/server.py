@@ -82,7 +82,10 @@ def serve(path: str | Path, *, port: int = 5006, address: str = "127.0.0.1", pre
     if users and oauth_provider:
         raise ServeError("choose one way to sign in: a users file or an OAuth provider, not both")
     login = bool(users or oauth_provider)
-    if allow_edit and not login and not _is_loopback(address):
+    if allow_edit and login:
+        raise ServeError("--allow-edit is for a server without login; with login, editors are the users file's "
+                         "editors or the --editor names, and everyone else only views")
+    if allow_edit and not _is_loopback(address):
         raise ServeError(f"--allow-edit without login is only allowed on a loopback address, not {address}: "
                          "anyone who can reach the server could change the model. Add --users FILE.")
     if users:

@@ -107,14 +107,12 @@ class Workspace:
     def commit(self, new: Model, *, base: Model) -> Model:
         """Save what changed from ``base`` to ``new`` (see :meth:`Store.commit`).
 
-        Crosswalk codes of reasons that were merged away follow their links; codes of deleted reasons
-        become unmapped (see :func:`workbench.sources.registry.follow_model`).
+        In the same transaction, crosswalk codes of reasons that were merged away follow them; codes of
+        deleted reasons become unmapped (see :func:`workbench.sources.registry.follow_model`).
         """
-        saved = self.store.commit(new, base=base)
         from workbench.sources.registry import follow_model
 
-        follow_model(self.store, base, saved)
-        return saved
+        return self.store.commit(new, base=base, also=lambda conn: follow_model(conn, base, new))
 
     def close(self) -> None:
         self.store.close()

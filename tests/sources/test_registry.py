@@ -193,3 +193,45 @@ def test_crosswalk_follows_merged_and_deleted_reasons(tmp_path):
     ws.commit(new, base=base)
     assert get_crosswalk(ws.store).targets == {"ORD": "change-details", "BILL": "pay-bill", "TEST": "ignore"}
     ws.close()
+
+
+def test_codes_of_a_reason_no_journey_uses_follow_its_merge(tmp_path):
+    from model_fixtures import small_model
+
+    from workbench.model import ContactReason
+    from workbench.sources.crosswalk import Crosswalk
+    from workbench.sources.registry import get_crosswalk, set_crosswalk
+    from workbench.workspace import Workspace
+
+    model = small_model().add(ContactReason("ask-question", "using", "I ask a question"))
+    ws = Workspace.create(tmp_path / "ws", model=model)
+    set_crosswalk(ws.store, Crosswalk({"Q": "ask-question", "Q2": "ask-question"}))
+    base = ws.load()
+    new = base.copy()
+    new.merge_reasons("ask-question", "change-details")  # no step, process or system links it
+    ws.commit(new, base=base)
+    assert get_crosswalk(ws.store).targets == {"Q": "change-details", "Q2": "change-details"}
+    ws.close()
+
+
+def test_model_and_crosswalk_change_in_one_transaction(tmp_path):
+    from model_fixtures import small_model
+
+    from workbench.sources.crosswalk import Crosswalk
+    from workbench.sources.registry import get_crosswalk, set_crosswalk
+    from workbench.workspace import Workspace
+
+    ws = Workspace.create(tmp_path / "ws", model=small_model())
+    set_crosswalk(ws.store, Crosswalk({"FLT": "report-fault"}))
+    base = ws.load()
+    new = base.copy()
+    new.merge_reasons("report-fault", "pay-bill")
+
+    def fail(conn):
+        raise RuntimeError("the disk is full")
+
+    with pytest.raises(RuntimeError):
+        ws.store.commit(new, base=base, also=fail)
+    assert "report-fault" in ws.load().reasons  # the model was not saved either
+    assert get_crosswalk(ws.store).targets == {"FLT": "report-fault"}
+    ws.close()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from workbench.model import Model, did_you_mean
@@ -109,31 +109,21 @@ def set_mapping(store: Store, code: str, target: str | None, note: str = "", *,
             conn.execute(insert(s.crosswalk).values(source_code=code, target=target, note=note))
 
 
-def follow_model(store: Store, base: Model, new: Model) -> dict[str, str | None]:
-    """Point crosswalk codes of reasons that left the model where those reasons' links went.
+def follow_model(conn: Connection, base: Model, new: Model) -> dict[str, str | None]:
+    """Point the crosswalk codes of reasons that left the model at the reasons that took them over.
 
-    A reason merged into another (all its steps now link to one reason) takes its codes along; the codes
-    of a reason deleted without such a successor lose their mapping and show up as unmapped, by volume,
-    in the next crosswalk report. Returns removed reason → successor (or None). One transaction.
+    ``new.successors`` says where a merged (or deleted-and-relinked) reason went; codes of a reason
+    removed without a successor lose their mapping and show up as unmapped, by volume, in the next
+    crosswalk report. Runs on ``conn``, inside the transaction that saves the model (see
+    :meth:`Workspace.commit`). Returns removed reason → successor (or None).
     """
-    removed = [r for r in base.reasons if r not in new.reasons]
-    if not removed:
-        return {}
-    successors: dict[str, str | None] = {}
-    for reason in removed:
-        moved = {new.steps[st.id].reason for st in base.steps_linked_to(reason) if st.id in new.steps}
-        moved |= {r for kind in ("processes", "systems") for item in getattr(base, kind).values()
-                  if reason in item.reasons and item.id in getattr(new, kind)
-                  for r in getattr(new, kind)[item.id].reasons if r not in getattr(base, kind)[item.id].reasons}
-        moved.discard(None)
-        successors[reason] = moved.pop() if len(moved) == 1 else None
-    with store.engine.begin() as conn:
-        for reason, successor in successors.items():
-            where = s.crosswalk.c.target == reason
-            if successor is None:
-                conn.execute(delete(s.crosswalk).where(where))
-            else:
-                conn.execute(s.crosswalk.update().where(where).values(target=successor))
+    successors = {r: new.successors.get(r) for r in base.reasons if r not in new.reasons}
+    for reason, successor in successors.items():
+        where = s.crosswalk.c.target == reason
+        if successor is None:
+            conn.execute(delete(s.crosswalk).where(where))
+        else:
+            conn.execute(s.crosswalk.update().where(where).values(target=successor))
     return successors
 
 

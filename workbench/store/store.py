@@ -8,10 +8,11 @@ has one revision, each journey its own; a write based on an old revision raises
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, insert, inspect, select, update
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from workbench.model import ENTITY_TYPES, FRAMEWORK, Model, ModelError
@@ -125,9 +126,11 @@ class Store:
             tables[kind].sort(key=lambda r: (journey_order.get(r["journey"], 0), r["position"]))
         return build_model(dict(meta), tables, links)
 
-    def commit(self, new: Model, *, base: Model) -> Model:
+    def commit(self, new: Model, *, base: Model, also: Callable[[Connection], None] | None = None) -> Model:
         """Write what changed from ``base`` to ``new`` in one transaction; return ``new`` re-versioned.
 
+        ``also`` runs inside the same transaction after the model's rows are written (to keep data that
+        hangs on the model in step with it): if it fails, nothing is written.
         Raises :class:`ConflictError` if the framework or a touched journey changed in the store
         since ``base`` was loaded, and :class:`~workbench.model.ModelError` if ``new`` is unsound.
         In both cases nothing is written.
@@ -141,7 +144,7 @@ class Store:
             if journey_rows(base, j) != journey_rows(new, j)
         ]
         if not framework_changed and not touched:
-            return new
+            return new.copy()
         try:
             with self.engine.begin() as conn:
                 if framework_changed:
@@ -158,6 +161,8 @@ class Store:
                     _write(conn, name, old_rows[name], new_rows[name])
                 for name in reversed(order):
                     _delete(conn, name, old_rows[name], new_rows[name])
+                if also is not None:
+                    also(conn)
         except IntegrityError as exc:
             raise ConflictError(
                 "the write clashes with a change someone else saved meanwhile (for example a reason "

@@ -195,8 +195,8 @@ class ImpactExplorer(pn.viewable.Viewer):
             pl.col("label").fill_null("(none linked)"))
         title = self.state.label("journeys", journey)
         return pn.Column(
-            pn.pane.Markdown(f"#### What *{title}* depends on\nEach contact reason of the journey (in step "
-                             "order) and the processes and IT systems behind it."),
+            pn.pane.HTML(f"<h4>What <em>{title}</em> depends on</h4><p>Each contact reason of the journey (in "
+                         "step order) and the processes and IT systems behind it.</p>"),
             self._table(deps, {"reason_label": "Contact reason", "steps": "Steps", "kind": "Kind",
                                "label": "Process or system"}, hidden=["journey", "reason", "id"]),
             sizing_mode="stretch_width")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import panel as pn
 import param
 import polars as pl
@@ -38,7 +36,7 @@ class KpiTable(pn.viewable.Viewer):
     def _table(self):
         frame = kpi_frame(self.state, self.level)
         label = f"{self.level}_label"
-        shown = frame.select(pl.col(label).map_elements(html.escape, return_dtype=pl.String).alias(self.level),
+        shown = frame.select(pl.col(label).alias(self.level),  # Tabulator shows cell text as text (escapes it)
                              *(c for c in SHOWN if c in frame.columns))
         titles = {c: CATALOGUE[c].label for c in SHOWN}
         note = ("A contact counts toward every journey (process, system) linked to its reason: these rows "

@@ -12,6 +12,7 @@ from typing import Any
 
 import param
 import polars as pl
+from sqlalchemy.exc import SQLAlchemyError
 
 from workbench.metrics import CATALOGUE, measure
 from workbench.metrics.cube import CUBE_KPIS, Cube
@@ -21,6 +22,7 @@ from workbench.sources.canonical import empty_contacts
 from workbench.store import ConflictError
 
 ALL = "all"
+_MONTH = "_wb_month"  # a helper column: the period filter of the events path
 _CACHE_SIZE = 64
 
 
@@ -38,10 +40,12 @@ class WorkbenchState(param.Parameterized):
     model = param.Parameter(doc="The current Model (replaced, never mutated, after each save)")
 
     def __init__(self, workspace=None, *, model: Model | None = None, events: pl.LazyFrame | None = None,
-                 cube: Cube | None = None, **params: Any):
+                 cube: Cube | None = None, events_from_workspace: bool | None = None, **params: Any):
         self.workspace = workspace
         model = model if model is not None else workspace.load()
         super().__init__(model=model, **params)
+        # whether the events are the workspace's own (read again after reasons change) or given by a caller
+        self._from_workspace = events is None if events_from_workspace is None else events_from_workspace
         self._events = (events if events is not None else _workspace_events(workspace, model)).lazy()
         self._cache: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
         self._dims = dimensions(model)
@@ -95,20 +99,28 @@ class WorkbenchState(param.Parameterized):
     def _compute(self, by: list[str], kpis: list[str] | None, period: str | None, with_filters: bool) -> pl.DataFrame:
         """From the cube when it can answer (fast, exact); the rest from the events."""
         filters = self.filters() if with_filters else {}
-        if self._cube is None or kpis is None:
-            return measure(self.events(with_filters=with_filters), by=by, kpis=kpis, period=period, dims=self._dims)
-        from_cube = [k for k in kpis if k in CUBE_KPIS]
-        if not self._cube.supports(by, from_cube, period, filters):
-            return measure(self.events(with_filters=with_filters), by=by, kpis=kpis, period=period, dims=self._dims)
-        cube_filters = {k: [v] for k, v in filters.items()}
-        frame = self._cube.measure(by=by, kpis=from_cube, dims=self._dims, period=period, filters=cube_filters)
-        rest = [k for k in kpis if k not in from_cube]
-        if rest:
+        cube_kpis = [k for k in kpis or () if k in CUBE_KPIS]
+        if self._cube is None or kpis is None or not self._cube.supports(by, cube_kpis, period, filters):
+            return self._from_events(by, kpis, period, filters)
+        frame = self._cube.measure(by=by, kpis=cube_kpis, dims=self._dims, period=period,
+                                   filters={k: [v] for k, v in filters.items()})
+        if rest := [k for k in kpis if k not in cube_kpis]:
             keys = [*by, "period"] if period and "period" not in by else list(by)
-            extra = measure(self.events(with_filters=with_filters), by=by, kpis=rest, period=period, dims=self._dims)
+            extra = self._from_events(by, rest, period, filters)
             frame = frame.join(extra, on=keys, how="left", nulls_equal=True) if keys else pl.concat(
                 [frame, extra], how="horizontal")
         return frame.select(*(c for c in frame.columns if c not in kpis), *kpis)
+
+    def _from_events(self, by: list[str], kpis: list[str] | None, period: str | None,
+                     filters: dict[str, str]) -> pl.DataFrame:
+        """``measure`` on all events with the filters passed to it, so repeats are marked before filtering
+        (a phone contact followed by a chat contact is a repeat, also when only phone is shown)."""
+        events = self._events
+        if "period" in filters:
+            events = events.with_columns(pl.col("timestamp").dt.strftime("%Y-%m").alias(_MONTH))
+        named = {(_MONTH if k == "period" else k): [v] for k, v in filters.items()}
+        frame = measure(events, by=by, kpis=kpis, period=period, dims=self._dims, filters=named or None)
+        return frame.drop(_MONTH, strict=False)
 
     def model_key(self) -> tuple:
         return (self.model.revision, tuple((j.id, j.revision) for j in self.model.journeys.values()))
@@ -141,6 +153,10 @@ class WorkbenchState(param.Parameterized):
             self.message = f"Not saved: {exc}"
             self.reload()
             return False
+        except SQLAlchemyError as exc:  # e.g. the database is locked or gone: say so, keep the session alive
+            self.message = f"Not saved: the store could not be written ({exc.__class__.__name__}: {exc.orig}); " \
+                           "try again in a moment."
+            return False
         self._set_model(saved)
         self.message = f"Saved: {what}."
         return True
@@ -152,8 +168,12 @@ class WorkbenchState(param.Parameterized):
 
     def _set_model(self, model: Model) -> None:
         dims = dimensions(model)
-        if self._cube is not None and dims.reasons.equals(self._dims.reasons) is False:
-            self._cube = None  # cells were built on other reasons: fall back to the events until rebuilt
+        if not (dims.reasons.equals(self._dims.reasons) and dims.channels.equals(self._dims.channels)):
+            # reasons were merged or removed (the crosswalk followed them) or a channel changed: read the
+            # contacts again; the cube was built on the old ones, so the events answer until a restart
+            if self.workspace is not None and self._from_workspace:
+                self._events = _workspace_events(self.workspace, model)
+            self._cube = None
         self._dims = dims
         self._cache.clear()
         self.model = model
@@ -174,4 +194,4 @@ def _workspace_events(workspace, model: Model) -> pl.LazyFrame:
         return empty_contacts().lazy()
     from workbench.sources.registry import contacts
 
-    return contacts(workspace.store, workspace.path, model).frame
+    return contacts(workspace.store, workspace.path, model, check=False).frame
