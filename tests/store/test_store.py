@@ -218,3 +218,15 @@ def test_settings_round_trip(store_url, model):
     store.set_setting("priority.weights", {"volume": 3})
     assert store.get_setting("priority.weights") == {"volume": 3}
     store.close()
+
+
+def test_settings_writes_based_on_an_old_revision_conflict(store_url, model):
+    store = Store.create(store_url, model)
+    value, revision = store.get_setting_revision("priority.weights", {})
+    assert (value, revision) == ({}, 0)
+    assert store.set_setting("priority.weights", {"volume": 2}, expected_revision=0) == 1
+    with pytest.raises(ConflictError, match="changed by someone else"):
+        store.set_setting("priority.weights", {"volume": 9}, expected_revision=0)  # an editor who loaded rev 0
+    assert store.get_setting_revision("priority.weights") == ({"volume": 2}, 1)
+    assert store.set_setting("priority.weights", {"volume": 3}, expected_revision=1) == 2
+    store.close()

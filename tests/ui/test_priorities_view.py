@@ -114,3 +114,21 @@ def test_editor_saves_weights_and_viewer_cannot(tmp_path):
     assert not viewer.save_weights()
     assert ws.store.get_setting(SETTING, {})["cost"] == 2.0
     assert "read-only" in viewer_state.message
+
+
+def test_two_editors_saving_weights_conflict_and_nothing_is_lost(tmp_path):
+    from workbench.ui.priorities import PrioritiesView
+    from workbench.ui.state import WorkbenchState
+    from workbench.workspace import Workspace
+
+    ws = Workspace.create(tmp_path / "ws", model=small_model())
+    first = PrioritiesView(state=WorkbenchState(ws, can_edit=True))
+    second = PrioritiesView(state=WorkbenchState(Workspace.open(tmp_path / "ws"), can_edit=True))
+    first.sliders["volume"].value = 3.0
+    assert first.save_weights()
+    second.sliders["cost"].value = 2.0
+    assert not second.save_weights()  # based on the weights as they were before the first save
+    assert "changed by someone else" in second.state.message
+    assert ws.store.get_setting("priority.weights")["volume"] == 3.0
+    assert second.weights.volume == 3.0  # the second editor now sees the first editor's weights
+    ws.close()

@@ -217,7 +217,8 @@ def kpis_cmd(
     from workbench.metrics import CATALOGUE, CustomKpiError, parse_custom_kpis
 
     ws = open_workspace(path)
-    defined = {d["id"]: d for d in ws.store.get_setting(CUSTOM_KPIS, [])}
+    stored, revision = ws.store.get_setting_revision(CUSTOM_KPIS, [])
+    defined = {d["id"]: d for d in stored}
     if add is not None:
         try:
             loaded = yaml.safe_load(add.read_text(encoding="utf-8"))
@@ -234,7 +235,12 @@ def kpis_cmd(
         if defined.pop(kpi_id, None) is None:
             raise fail(f"error: the workspace has no KPI '{kpi_id}' of its own", 2)
     if add is not None or remove:
-        ws.store.set_setting(CUSTOM_KPIS, list(defined.values()))
+        from workbench.store import ConflictError
+
+        try:
+            ws.store.set_setting(CUSTOM_KPIS, list(defined.values()), expected_revision=revision)
+        except ConflictError as exc:
+            raise fail(f"error: {exc}") from None
     rows = [(k, d.label, d.unit, "yes" if d.additive else "no", "catalogue") for k, d in CATALOGUE.items()]
     rows += [(k, d.get("label", k), d["aggregation"], "yes" if d.get("additive") else "no", "this workspace")
              for k, d in defined.items()]

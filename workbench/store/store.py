@@ -191,18 +191,41 @@ class Store:
 
     # -- settings -----------------------------------------------------------------------------------
     def get_setting(self, key: str, default: Any = None) -> Any:
-        with self.engine.connect() as conn:
-            raw = conn.execute(select(s.settings.c.value).where(s.settings.c.key == key)).scalar_one_or_none()
-        return default if raw is None else json.loads(raw)
+        return self.get_setting_revision(key, default)[0]
 
-    def set_setting(self, key: str, value: Any) -> None:
-        """Store a JSON-serialisable setting (replacing the previous value) in one transaction."""
+    def get_setting_revision(self, key: str, default: Any = None) -> tuple[Any, int]:
+        """A setting and its revision (0 when it was never set), for a revision-checked write later."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(s.settings.c.value, s.settings.c.revision)
+                               .where(s.settings.c.key == key)).one_or_none()
+        return (default, 0) if row is None else (json.loads(row.value), row.revision)
+
+    def set_setting(self, key: str, value: Any, *, expected_revision: int | None = None) -> int:
+        """Store a JSON-serialisable setting in one transaction; returns its new revision.
+
+        With ``expected_revision`` (from :meth:`get_setting_revision`) the write is refused with a
+        :class:`ConflictError` if someone else saved the setting meanwhile; nothing is written then.
+        """
         raw = json.dumps(value, ensure_ascii=False, sort_keys=True)
         with self.engine.begin() as conn:
-            done = conn.execute(update(s.settings).where(s.settings.c.key == key)
+            where = s.settings.c.key == key
+            if expected_revision is not None:
+                where &= s.settings.c.revision == expected_revision
+            done = conn.execute(update(s.settings).where(where)
                                 .values(value=raw, revision=s.settings.c.revision + 1)).rowcount
-            if not done:
+            if done:
+                return conn.execute(select(s.settings.c.revision).where(s.settings.c.key == key)).scalar_one()
+            exists = conn.execute(select(s.settings.c.revision).where(s.settings.c.key == key)).scalar_one_or_none()
+            if exists is not None or expected_revision not in (None, 0):
+                raise ConflictError(f"the setting '{key}' was changed by someone else since you loaded it "
+                                    f"(you had revision {expected_revision}, it is now {exists or 0}); reload "
+                                    "and apply your change again. Nothing was written.")
+            try:
                 conn.execute(insert(s.settings).values(key=key, value=raw, revision=1))
+            except IntegrityError as exc:
+                raise ConflictError(f"the setting '{key}' was created by someone else meanwhile; reload and "
+                                    "apply your change again. Nothing was written.") from exc
+            return 1
 
     # -- helpers ----------------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:

@@ -32,6 +32,7 @@ from workbench.analysis.priority import (
 )
 from workbench.metrics import CATALOGUE
 from workbench.model import Model
+from workbench.store import ConflictError
 from workbench.ui.format import SEQUENTIAL
 from workbench.ui.state import WorkbenchState
 
@@ -114,6 +115,8 @@ class PrioritiesView(pn.viewable.Viewer):
         if problem:
             self.state.message = problem
         self._cache: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
+        store = self.state.workspace.store if self.state.workspace is not None else None
+        self._weights_revision = store.get_setting_revision(SETTING, {})[1] if store is not None else 0
         self._scatter_ids: list[str] = []
         self.selection = None  # the scatter's Selection1D stream
         self.level_select = pn.widgets.Select.from_param(
@@ -209,7 +212,17 @@ class PrioritiesView(pn.viewable.Viewer):
         if not self.state.can_edit or self.state.workspace is None:
             self.state.message = "This session is read-only: sign in as an editor to change the weights."
             return False
-        self.state.workspace.store.set_setting(SETTING, self.weights.to_dict())
+        store = self.state.workspace.store
+        try:
+            self._weights_revision = store.set_setting(SETTING, self.weights.to_dict(),
+                                                       expected_revision=self._weights_revision)
+        except ConflictError as exc:  # someone else saved weights meanwhile: show theirs, keep nothing half
+            self.state.message = f"Not saved: {exc}"
+            saved, self._weights_revision = store.get_setting_revision(SETTING, {})
+            self.weights = PriorityWeights.from_dict(saved)
+            for name, slider in self.sliders.items():
+                slider.value = getattr(self.weights, name)
+            return False
         self.state.message = "Saved: priority weights."
         return True
 
