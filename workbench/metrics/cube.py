@@ -23,6 +23,7 @@ import polars as pl
 from workbench.metrics.buckets import Parts
 from workbench.metrics.dimensions import MANY_TO_MANY, REASON_ATTRIBUTES, Dimensions
 from workbench.metrics.kpis import CATALOGUE
+from workbench.metrics.measure import _apply_filters, _derive, _explode
 from workbench.metrics.repeats import mark_repeats
 
 GRAIN = ("reason", "channel", "segment", "month")
@@ -66,31 +67,17 @@ class Cube:
         ``filters`` may hold ``period: ["YYYY-MM", …]`` to keep months.
         """
         by = list(by) + (["period"] if period == "month" and "period" not in by else [])
+        filters = {k: list(v) if isinstance(v, list | tuple | set) else [v] for k, v in (filters or {}).items()}
         lf = self.cells.lazy()
-        needed = set(by) | set(filters or {})
-        attrs = [a for a in REASON_ATTRIBUTES if a in needed]
-        if attrs:
-            lf = lf.join(dims.reasons.lazy().select("reason", *attrs), on="reason", how="left")
-        if "period" in needed:
+        if months := filters.pop("period", None):
+            lf = lf.filter(pl.col("month").is_in([str(v)[:7] for v in months]))
+        if "period" in by:
             lf = lf.with_columns(pl.col("month").str.to_date("%Y-%m").alias("period"))
-        if "digital" in needed:
-            ch = dims.channels
-            lf = lf.with_columns(pl.col("channel").replace_strict(ch["channel"], ch["digital"], default=None,
-                                                                  return_dtype=pl.Boolean).alias("digital"))
-        for name, values in (filters or {}).items():
-            values = list(values) if isinstance(values, list | tuple | set) else [values]
-            if name == "period":
-                lf = lf.filter(pl.col("month").is_in([str(v)[:7] for v in values]))
-            elif name in MANY_TO_MANY:
-                lf = lf.filter(pl.col("reason").is_in(dims.reasons_where(name, values)))
-            else:
-                lf = lf.filter(pl.col(name).is_in(values))
-        for name in by:
-            if name in MANY_TO_MANY:
-                links = getattr(dims, MANY_TO_MANY[name]).lazy()
-                if filters and name in filters:
-                    links = links.filter(pl.col(name).is_in(list(filters[name])))
-                lf = lf.join(links, on="reason", how="left")
+        columns = lf.collect_schema().names()
+        # the same derivations, filters and many-to-many joins as measure() applies to events
+        lf = _derive(lf, (set(by) | set(filters)) - set(MANY_TO_MANY), columns, None, dims)
+        lf = _apply_filters(lf, filters, columns, dims)
+        lf = _explode(lf, by, columns, dims, filters)
         parts = _parts(None, kpis)
         grouped = lf.group_by(by).agg(parts.combine()) if by else lf.select(parts.combine())
         out = grouped.select(*by, *parts.finish()).select(*by, *kpis)
