@@ -102,10 +102,22 @@ def test_a_conflicting_save_keeps_the_other_editors_change(ws):
 def test_a_viewer_gets_the_same_information_and_no_controls(ws):
     editor = _editor(ws, can_edit=False)
     layout = editor.__panel__()
-    assert layout.select(pn.widgets.Widget) == []
+    widgets = layout.select(pn.widgets.Widget)
+    # only the journey chooser (it edits nothing: it picks what to look at)
+    assert [w.css_classes for w in widgets] == [["wb-link-journey"]]
     assert editor.controls == {}
     text = _html(editor)
     assert "I place an order" in text and "not linked" in text and "Suggestions" in text
+
+
+def test_the_journey_chooser_follows_and_sets_the_shared_journey(ws):
+    editor = _editor(ws, can_edit=False)
+    chooser = editor.__panel__().select(pn.widgets.Select)[0]
+    assert chooser.value == editor.state.journey
+    other = next(j for j in editor.state.model.journeys if j != chooser.value)
+    chooser.value = other
+    assert editor.state.journey == other
+    assert f"Link the steps of “{editor.state.model.journeys[other].label}”" in _html(editor)
 
 
 def test_user_text_is_escaped(ws):

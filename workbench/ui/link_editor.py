@@ -122,7 +122,10 @@ class LinkEditor(pn.viewable.Viewer):
         self._message = pn.pane.Alert("", alert_type="info", visible=False, sizing_mode="stretch_width")
         self._steps = pn.Column(sizing_mode="stretch_width")
         self._coverage = pn.pane.HTML("", sizing_mode="stretch_width")
+        self._journey = pn.widgets.Select(name="Journey", width=360, css_classes=["wb-link-journey"])
+        self._journey.param.watch(lambda e: setattr(self.state, "journey", e.new), "value")
         self._layout = pn.Column(
+            self._journey,
             self._message,
             pn.Card(self._coverage, title="Coverage: unlinked steps, shared and unused reasons", collapsed=True,
                     sizing_mode="stretch_width", css_classes=["wb-coverage"]),
@@ -137,6 +140,9 @@ class LinkEditor(pn.viewable.Viewer):
     # -- building ------------------------------------------------------------------------------------
     def _refresh(self, *_events) -> None:
         model, journey = self.state.model, self.state.journey
+        self._journey.options = {journey_title(model, j): j for j in model.journeys}
+        if journey is not None:
+            self._journey.value = journey
         self.controls = {}
         if journey is None or journey not in model.journeys:
             self._steps.objects = [pn.pane.Markdown("No journey selected.")]
