@@ -39,10 +39,9 @@ def setup(workspace: str | Path, events: int = 200_000, *, seed: int = 0) -> Wor
 
 def reasons_with_data(ws: Workspace) -> set[str] | None:
     """Reason ids the crosswalk maps source codes to (``None`` when there is no crosswalk yet)."""
-    from workbench.sources.registry import get_crosswalk
+    from workbench.sources import registry
 
-    targets = set(get_crosswalk(ws.store).targets.values()) - {"ignore"}
-    return targets or None
+    return registry.reasons_with_data(ws.store)
 
 
 def findings_table(findings: list[Finding]) -> pl.DataFrame:

@@ -7,7 +7,7 @@ import polars as pl
 from workbench.metrics import measure
 from workbench.metrics.model_dims import dimensions
 from workbench.rules import check, summary
-from workbench.sources.registry import contacts, get_crosswalk, list_sources
+from workbench.sources.registry import contacts, get_crosswalk, list_sources, reasons_with_data
 
 
 def summarise(ws, *, top: int = 5) -> str:
@@ -15,7 +15,7 @@ def summarise(ws, *, top: int = 5) -> str:
     model = ws.load()
     linked = sum(1 for s in model.steps.values() if s.reason)
     crosswalk = get_crosswalk(ws.store)
-    findings = summary(check(model, reasons_with_data=set(crosswalk.targets.values()) - {"ignore"} or None))
+    findings = summary(check(model, reasons_with_data=reasons_with_data(ws.store)))
     lines = [
         f"workspace  {model.name}  ({ws.path})",
         f"store      {ws.store.url}",

@@ -54,9 +54,10 @@ def check_cmd(
 ) -> None:
     """Check the life cycle model and journeys against the framework's design rules."""
     from workbench.rules import check, format_findings, summary
+    from workbench.sources.registry import reasons_with_data
 
     ws = open_workspace(path)
-    findings = check(ws.load(), reasons_with_data=_reasons_with_data(ws))
+    findings = check(ws.load(), reasons_with_data=reasons_with_data(ws.store))
     counts = summary(findings)
     if as_json:
         out.print_json(json.dumps({"summary": counts, "findings": [f.to_dict() for f in findings]}))
@@ -65,15 +66,6 @@ def check_cmd(
                   markup=False)
     if counts["errors"]:
         raise typer.Exit(1)
-
-
-def _reasons_with_data(ws) -> set[str] | None:
-    try:
-        from workbench.sources.registry import get_crosswalk
-    except ImportError:
-        return None
-    targets = set(get_crosswalk(ws.store).mapping.values())
-    return (targets - {"ignore"}) or None
 
 
 @app.command("import")

@@ -45,11 +45,6 @@ class Crosswalk:
     def __len__(self) -> int:
         return len(self.targets)
 
-    @property
-    def mapping(self) -> dict[str, str]:
-        """Source code → target (the same as ``targets``)."""
-        return dict(self.targets)
-
     @classmethod
     def identity(cls, reasons: list[str] | Model) -> Crosswalk:
         """Every reason id maps to itself (for data whose codes already are reason ids)."""

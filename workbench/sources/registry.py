@@ -87,6 +87,12 @@ def get_crosswalk(store: Store) -> Crosswalk:
                      {r["source_code"]: r["note"] for r in rows})
 
 
+def reasons_with_data(store: Store) -> set[str] | None:
+    """Reason ids the crosswalk maps source codes to (``None`` while there is no crosswalk): the rules
+    check counts these reasons as used."""
+    return set(get_crosswalk(store).targets.values()) - {IGNORE} or None
+
+
 def set_crosswalk(store: Store, crosswalk: Crosswalk, *, model: Model | None = None) -> None:
     """Replace the whole crosswalk in one transaction; refused (nothing written) if a target is no reason."""
     _check(crosswalk, model if model is not None else store.load())
@@ -174,5 +180,18 @@ def contacts(store: Store, workspace_dir: str | Path | None, model: Model | None
     return ContactsResult(conform(ordered), reports)
 
 
-__all__ = ["ContactsResult", "IGNORE", "UnknownSource", "add_source", "contacts", "follow_model", "get_crosswalk",
-           "get_source", "list_sources", "remove_source", "set_crosswalk", "set_mapping"]
+__all__ = [
+    "ContactsResult",
+    "IGNORE",
+    "UnknownSource",
+    "add_source",
+    "contacts",
+    "follow_model",
+    "get_crosswalk",
+    "reasons_with_data",
+    "get_source",
+    "list_sources",
+    "remove_source",
+    "set_crosswalk",
+    "set_mapping",
+]
