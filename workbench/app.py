@@ -17,6 +17,7 @@ from workbench.metrics.cube import Cube, workspace_cube
 from workbench.metrics.model_dims import dimensions
 from workbench.ui.exports import export_buttons
 from workbench.ui.lifecycle_map import LifeCycleMap
+from workbench.ui.messages import message_alert
 from workbench.ui.reason_detail import ReasonDetail
 from workbench.ui.state import WorkbenchState
 
@@ -45,11 +46,6 @@ def shared_data(workspace) -> tuple[pl.LazyFrame, Cube]:
     return _DATA[key]
 
 
-def shared_events(workspace) -> pl.LazyFrame:
-    """The workspace's contact data, shared by every session of this process."""
-    return shared_data(workspace)[0]
-
-
 def build_app(workspace=None, *, state: WorkbenchState | None = None, can_edit: bool = False,
               user: str | None = None) -> pn.template.FastListTemplate:
     """One session's dashboard over ``workspace`` (or over a ready ``state``)."""
@@ -72,7 +68,7 @@ def build_app(workspace=None, *, state: WorkbenchState | None = None, can_edit: 
     template = pn.template.FastListTemplate(
         title=f"Journey Workbench — {state.model.name}", accent=ACCENT, header_background=ACCENT,
         sidebar=[_filters(state), pn.pane.HTML(f"<small>{who}{role}</small>", css_classes=["wb-role"])],
-        main=[pn.Column(_messages(state), tabs, sizing_mode="stretch_width")], sidebar_width=260,
+        main=[pn.Column(message_alert(state), tabs, sizing_mode="stretch_width")], sidebar_width=260,
     )
     return template
 
@@ -109,19 +105,6 @@ def _kpi_select(state: WorkbenchState, options: dict[str, str]) -> pn.widgets.Se
     select = pn.widgets.Select(name="KPI", options=options, value=state.kpi, css_classes=["wb-filter-kpi"])
     select.link(state, value="kpi", bidirectional=True)
     return select
-
-
-def _messages(state: WorkbenchState) -> pn.pane.Alert:
-    """The outcome of the last save (or why it was refused), hidden while there is none."""
-    alert = pn.pane.Alert("", alert_type="success", visible=False, css_classes=["wb-message"])
-
-    def show(event) -> None:
-        alert.alert_type = "success" if event.new.startswith("Saved") else "warning"
-        alert.object = html.escape(event.new)
-        alert.visible = bool(event.new)
-
-    state.param.watch(show, "message")
-    return alert
 
 
 def _frame_page(state: WorkbenchState) -> pn.Column:

@@ -14,7 +14,6 @@ that are valid: they import like any other row, so a group overwrites or deletes
 from __future__ import annotations
 
 import shutil
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +21,6 @@ import xlsxwriter
 
 from workbench.interchange.excel import HELP, SHEETS, columns
 from workbench.interchange.excel_write import (
-    BOOLEANS,
-    EMOTIONS,
-    SCORES,
     SPARE_ROWS,
     Styles,
     add_dropdown,
@@ -34,8 +30,8 @@ from workbench.interchange.excel_write import (
     write_table,
 )
 from workbench.interchange.validate import FIELDS
-from workbench.interchange.workshop import COLUMNS, SHEET
 from workbench.interchange.workshop_write import INSTRUCTIONS as JOURNEY_INSTRUCTIONS
+from workbench.interchange.workshop_write import display_names, step_row, write_instructions, write_workshop_xlsx
 from workbench.model import Channel, ContactReason, Model, Phase, Process, Segment, Stage, System
 
 LIFE_CYCLE_FILE, JOURNEY_FILE = "life-cycle-model.xlsx", "journey-mapping.xlsx"
@@ -135,7 +131,7 @@ def write_life_cycle_sheet(path: str | Path) -> Path:
     rows["Workspace"] = [[cell if cell != "" else None for cell in row] for row in rows["Workspace"]]
     with xlsxwriter.Workbook(str(path), OPTIONS) as book:
         styles = Styles(book)
-        _instructions(book, styles, LIFE_CYCLE_INSTRUCTIONS)
+        write_instructions(book, styles, LIFE_CYCLE_INSTRUCTIONS)
         write_readme(book, styles)
         for sheet in SHEETS:
             ws = book.add_worksheet(sheet)
@@ -152,14 +148,9 @@ def write_life_cycle_sheet(path: str | Path) -> Path:
 def journey_rows(model: Model, journey: str = "i-move-house", steps: tuple[str, ...] = EXAMPLE_STEPS,
                  title: str = EXAMPLE_JOURNEY) -> list[list[Any]]:
     """Rows of the journey sheet (its :data:`COLUMNS`) for some steps of a journey of ``model``."""
-    channels, reasons = _names(model.channels), _names(model.reasons)
-    out = []
-    for s in (model.steps[key] for key in steps if key in model.steps and model.steps[key].journey == journey):
-        out.append([title, model.episodes[s.episode].label if s.episode else None, s.label, channels.get(s.channel),
-                    s.touchpoint, s.need, s.emotion, s.target_emotion, s.satisfaction, s.importance_to_customer,
-                    s.importance_to_organisation, True if s.moment_of_truth else None, s.notes or None,
-                    reasons.get(s.reason)])
-    return out
+    channels, reasons = display_names(model.channels), display_names(model.reasons)
+    return [step_row(model, model.steps[key], title, channels, reasons)
+            for key in steps if key in model.steps and model.steps[key].journey == journey]
 
 
 def write_journey_sheet(path: str | Path, model: Model | None = None, rows: list[list[Any]] | None = None) -> Path:
@@ -169,43 +160,7 @@ def write_journey_sheet(path: str | Path, model: Model | None = None, rows: list
         from workbench.templates import load_template
 
         model = load_template(KIT_TEMPLATE)
-    rows = journey_rows(model) if rows is None else rows
-    channels, reasons, journeys = _names(model.channels), _names(model.reasons), _names(model.journeys)
-    with xlsxwriter.Workbook(str(path), OPTIONS) as book:
-        styles = Styles(book)
-        lines = JOURNEY_INSTRUCTIONS[:-3] + JOURNEY_KIT_LINES + JOURNEY_INSTRUCTIONS[-3:]
-        _instructions(book, styles, lines)
-        sheet = book.add_worksheet(SHEET)
-        write_table(sheet, styles, COLUMNS, rows, styles.example)
-        lists = book.add_worksheet("Lists")
-        for col, values in enumerate((channels, reasons, journeys)):
-            for row, value in enumerate(values.values()):
-                lists.write_string(row, col, value)
-        lists.hide()
-        sheet.activate()
-        last = len(rows) + SPARE_ROWS
-        for name, (letter, count) in {"channel": ("A", len(channels)), "reason": ("B", len(reasons)),
-                                      "journey": ("C", len(journeys))}.items():
-            if count:
-                add_dropdown(sheet, COLUMNS.index(name), last, f"=Lists!${letter}$1:${letter}${count}", strict=False)
-        for name, source in (("emotion", EMOTIONS), ("target_emotion", EMOTIONS), ("satisfaction", SCORES),
-                             ("importance_to_customer", SCORES), ("importance_to_organisation", SCORES),
-                             ("moment_of_truth", BOOLEANS)):
-            add_dropdown(sheet, COLUMNS.index(name), last, source)
+    lines = JOURNEY_INSTRUCTIONS[:-3] + JOURNEY_KIT_LINES + JOURNEY_INSTRUCTIONS[-3:]
+    write_workshop_xlsx(path, model, [], False, examples=journey_rows(model) if rows is None else rows,
+                        instructions=lines)
     return Path(path)
-
-
-def _instructions(book: xlsxwriter.Workbook, styles: Styles, lines: list[str]) -> None:
-    intro = book.add_worksheet("Instructions")
-    intro.write(0, 0, lines[0], styles.title)
-    for i, line in enumerate(lines[1:], start=1):
-        if line:
-            intro.write_string(i, 0, line, styles.wrap)
-    intro.set_column(0, 0, 120)
-
-
-def _names(items: dict) -> dict[str, str]:
-    """id → what the sheet shows: the label, or the id where a label is shared, empty or another id."""
-    counts = Counter(item.label.strip() for item in items.values())
-    return {key: label if label and counts[label] == 1 and label not in items else key
-            for key, label in ((key, item.label.strip()) for key, item in items.items())}

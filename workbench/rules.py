@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from workbench.model import Model
+from workbench.model import SINGULAR, Model
 
 Severity = Literal["error", "warning"]
 
@@ -42,9 +42,6 @@ VOICE_PREFIXES: dict[str, tuple[str, ...]] = {
     "de": ("Ich ", "Mein "),
 }
 EPISODE_RANGE = (3, 9)
-_SINGULAR = {"stages": "stage", "phases": "phase", "reasons": "reason", "channels": "channel",
-             "segments": "segment", "processes": "process", "systems": "system",
-             "journeys": "journey", "episodes": "episode", "steps": "step"}
 
 
 @dataclass(frozen=True)
@@ -97,7 +94,7 @@ def location(model: Model, kind: str, id: str) -> str:
     """A short human path to an entity: ``reason 'pay-bill'``, ``journey 'move' / step 'move-3'``."""
     if kind == "model":
         return "model"
-    here = f"{_SINGULAR.get(kind, kind)} '{id}'"
+    here = f"{SINGULAR.get(kind, kind)} '{id}'"
     if kind in ("steps", "episodes") and id in getattr(model, kind):
         return f"journey '{getattr(model, kind)[id].journey}' / {here}"
     return here
@@ -150,7 +147,7 @@ def _duplicate_label(model: Model, opts: _Options) -> Iterator[Finding]:
             if key not in first:
                 first[key] = item.id
                 continue
-            what = _SINGULAR[kind]
+            what = SINGULAR[kind]
             yield _finding(model, "duplicate-label", "error", kind, item.id,
                            f"{what} '{item.id}' has the same label as {what} '{first[key]}': '{item.label}'",
                            f"merge the two {kind} or make their labels tell them apart")
@@ -207,7 +204,7 @@ def _unused_reason(model: Model, opts: _Options) -> Iterator[Finding]:
 
 def _orphans(kind: str):
     def run(model: Model, opts: _Options) -> Iterator[Finding]:
-        what = _SINGULAR[kind]
+        what = SINGULAR[kind]
         for item in getattr(model, kind).values():
             if not any(r in model.reasons for r in item.reasons):
                 yield _finding(model, f"orphan-{what}", "warning", kind, item.id,
@@ -269,7 +266,7 @@ def _counterpart(model: Model, opts: _Options) -> Iterator[Finding]:
 
 # -- invariants ---------------------------------------------------------------------------------------
 _PROBLEM = re.compile(r"^(\w+) '([^']*)': (.*)$", re.DOTALL)
-_KIND_OF = {v: k for k, v in _SINGULAR.items()}
+_KIND_OF = {v: k for k, v in SINGULAR.items()}
 
 
 @_rule("dangling-reference", "error", "a broken invariant: unknown reference, bad id, out-of-range value")

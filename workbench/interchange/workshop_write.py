@@ -17,7 +17,7 @@ from workbench.interchange.excel_write import (
     write_table,
 )
 from workbench.interchange.workshop import COLUMNS, SHEET
-from workbench.model import Model, ModelError, did_you_mean
+from workbench.model import Model, ModelError, Step, did_you_mean
 
 INSTRUCTIONS = [
     "How to fill in the journey sheet",
@@ -50,31 +50,32 @@ EXAMPLE_EPISODES = [
 
 
 def write_workshop_xlsx(path: str | Path, model: Model, journeys: list[str] | None,
-                        example_rows: bool) -> None:
+                        example_rows: bool, *, examples: list[list] | None = None,
+                        instructions: list[str] | None = None) -> None:
+    """The sheet with the steps of ``journeys`` (default all), or — given — ``examples`` rows in grey.
+
+    Without journey steps or ``examples``, ``example_rows`` adds a few generic grey rows. ``instructions``
+    replaces the lines of the Instructions sheet (the first is its title; empty lines stay empty).
+    """
     selected = list(model.journeys) if journeys is None else list(journeys)
     for key in selected:
         if key not in model.journeys:
             raise ModelError(f"unknown journey '{key}'{did_you_mean(key, model.journeys)}")
-    channel_names, reason_names, journey_names = (_names(getattr(model, kind))
+    channel_names, reason_names, journey_names = (display_names(getattr(model, kind))
                                                   for kind in ("channels", "reasons", "journeys"))
-    rows = [[journey_names[j], model.episodes[s.episode].label if s.episode else None, s.label,
-             channel_names.get(s.channel), s.touchpoint, s.need, s.emotion, s.target_emotion, s.satisfaction,
-             s.importance_to_customer, s.importance_to_organisation, True if s.moment_of_truth else None,
-             s.notes, reason_names.get(s.reason)]
+    rows = [step_row(model, s, journey_names[j], channel_names, reason_names)
             for j in selected for s in model.steps_of(j)]
-    examples = not rows and example_rows
-    if examples:
+    grey = examples is not None or (not rows and example_rows)
+    if examples is not None:
+        rows = examples
+    elif grey:
         rows = _example_rows(list(channel_names.values()), list(reason_names.values()))
     with xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
                                          "strings_to_urls": False}) as book:
         styles = Styles(book)
-        intro = book.add_worksheet("Instructions")
-        intro.write(0, 0, INSTRUCTIONS[0], styles.title)
-        for i, line in enumerate(INSTRUCTIONS[1:], start=1):
-            intro.write_string(i, 0, line)
-        intro.set_column(0, 0, 120)
+        write_instructions(book, styles, instructions or INSTRUCTIONS)
         sheet = book.add_worksheet(SHEET)
-        write_table(sheet, styles, COLUMNS, rows, styles.example if examples else None)
+        write_table(sheet, styles, COLUMNS, rows, styles.example if grey else None)
         lists = book.add_worksheet("Lists")
         for col, values in enumerate((channel_names, reason_names, journey_names)):
             for row, value in enumerate(values.values()):
@@ -94,7 +95,26 @@ def write_workshop_xlsx(path: str | Path, model: Model, journeys: list[str] | No
             add_dropdown(sheet, COLUMNS.index(name), last, source)
 
 
-def _names(items: dict) -> dict[str, str]:
+def step_row(model: Model, step: Step, journey_name: str, channel_names: dict[str, str],
+             reason_names: dict[str, str]) -> list:
+    """One row of the sheet (its ``COLUMNS``) for a journey step, with names as the drop-downs show them."""
+    return [journey_name, model.episodes[step.episode].label if step.episode else None, step.label,
+            channel_names.get(step.channel), step.touchpoint, step.need, step.emotion, step.target_emotion,
+            step.satisfaction, step.importance_to_customer, step.importance_to_organisation,
+            True if step.moment_of_truth else None, step.notes or None, reason_names.get(step.reason)]
+
+
+def write_instructions(book: xlsxwriter.Workbook, styles: Styles, lines: list[str]) -> None:
+    """An Instructions sheet: the first line as its title, the others wrapped in one wide column."""
+    intro = book.add_worksheet("Instructions")
+    intro.write(0, 0, lines[0], styles.title)
+    for i, line in enumerate(lines[1:], start=1):
+        if line:
+            intro.write_string(i, 0, line, styles.wrap)
+    intro.set_column(0, 0, 120)
+
+
+def display_names(items: dict) -> dict[str, str]:
     """id → what the sheet shows: the label, or the id where labels are shared or look like another id."""
     counts = Counter(item.label.strip() for item in items.values())
     return {key: item.label.strip() if counts[item.label.strip()] == 1 and item.label.strip() not in items

@@ -18,6 +18,7 @@ import polars as pl
 
 from workbench.analysis.suggest import suggest_all
 from workbench.model import Model
+from workbench.ui.messages import message_alert
 from workbench.ui.state import WorkbenchState
 
 NOT_LINKED = "— not linked —"
@@ -119,7 +120,7 @@ class LinkEditor(pn.viewable.Viewer):
     def __init__(self, **params):
         super().__init__(**params)
         self.controls: dict[str, StepControls] = {}
-        self._message = pn.pane.Alert("", alert_type="info", visible=False, sizing_mode="stretch_width")
+        self._message = message_alert(self.state)
         self._steps = pn.Column(sizing_mode="stretch_width")
         self._coverage = pn.pane.HTML("", sizing_mode="stretch_width")
         self._journey = pn.widgets.Select(name="Journey", width=360, css_classes=["wb-link-journey"])
@@ -131,7 +132,6 @@ class LinkEditor(pn.viewable.Viewer):
                     sizing_mode="stretch_width", css_classes=["wb-coverage"]),
             self._steps, sizing_mode="stretch_width")
         self.state.param.watch(self._refresh, ["model", "journey", "can_edit"])
-        self.state.param.watch(self._show_message, ["message"])
         self._refresh()
 
     def __panel__(self):
@@ -193,11 +193,6 @@ class LinkEditor(pn.viewable.Viewer):
                 else f"clear the link of step '{label}'")
         return self.state.save(new, base=base, what=what)
 
-    def _show_message(self, *_events) -> None:
-        text = self.state.message
-        self._message.object = html.escape(text)
-        self._message.alert_type = "success" if text.startswith("Saved") else "warning"
-        self._message.visible = bool(text)
 
 
 # -- HTML (every user text escaped) ------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import polars as pl
 from workbench.model import ContactReason, Model, ModelError, Phase, ReasonInUse, slugify
 from workbench.rules import check
 from workbench.ui.link_editor import reason_groups
+from workbench.ui.messages import message_alert
 from workbench.ui.state import WorkbenchState
 
 NONE = "— none —"
@@ -72,7 +73,7 @@ class ModelEditor(pn.viewable.Viewer):
 
     def __init__(self, **params):
         super().__init__(**params)
-        self._message = pn.pane.Alert("", alert_type="info", visible=False, sizing_mode="stretch_width")
+        self._message = message_alert(self.state)
         self._outline = pn.pane.HTML("", sizing_mode="stretch_width")
         self._rules = pn.pane.HTML("", sizing_mode="stretch_width")
         forms = self._build_forms() if self.state.can_edit else []
@@ -81,7 +82,6 @@ class ModelEditor(pn.viewable.Viewer):
             pn.pane.Markdown("### The model"), self._outline,
             pn.pane.Markdown("### Rules check"), self._rules, sizing_mode="stretch_width")
         self.state.param.watch(self._refresh, ["model"])
-        self.state.param.watch(self._show_message, ["message"])
         self._refresh()
 
     def __panel__(self):
@@ -215,11 +215,6 @@ class ModelEditor(pn.viewable.Viewer):
         self._outline.object = outline_html(model)
         self._rules.object = rules_html(findings_frame(model))
 
-    def _show_message(self, *_events) -> None:
-        text = self.state.message
-        self._message.object = html.escape(text)
-        self._message.alert_type = "success" if text.startswith("Saved") else "warning"
-        self._message.visible = bool(text)
 
 
 def _set_groups(widget: pn.widgets.Select, groups: dict[str, dict[str, str]]) -> None:
