@@ -21,12 +21,16 @@ from pathlib import Path
 
 import yaml
 
+from workbench.errors import InputError
+
 ROLES = ("viewer", "editor")
 _ALGORITHM, _ITERATIONS = "pbkdf2_sha256", 600_000
 
 
-class UsersFileError(ValueError):
+class UsersFileError(InputError):
     """The users file is missing, unreadable or malformed."""
+
+    exit_code = 2
 
 
 def hash_password(password: str, *, iterations: int = _ITERATIONS) -> str:

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from typing import Literal
 
+from workbench.errors import InputError
+
 _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",
                        "ð": "d", "þ": "th", "ł": "l", "Ł": "L", "đ": "d", "ı": "i"})
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -23,7 +25,7 @@ SCORES = range(1, 6)
 JOURNEY_STATES = ("current", "future")
 
 
-class ModelError(ValueError):
+class ModelError(InputError):
     """An operation would break an invariant of the model."""
 
 

@@ -18,11 +18,12 @@ import panel as pn
 import panel.auth
 
 from workbench.auth import read_users, verify_password
+from workbench.errors import UsageError
 
 COOKIE_ENV = "WORKBENCH_COOKIE_SECRET"
 
 
-class ServeError(ValueError):
+class ServeError(UsageError):
     """The serve options do not make a safe or working server."""
 
 

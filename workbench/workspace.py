@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from workbench.errors import WorkbenchError
 from workbench.model import Model
 from workbench.store import Store, StoreError
 
@@ -21,8 +22,10 @@ CONFIG = "workspace.yaml"
 FORMAT = "journey-workbench-workspace/1"
 
 
-class WorkspaceError(Exception):
+class WorkspaceError(WorkbenchError):
     """A folder is not a workspace, or cannot become one."""
+
+    exit_code = 2
 
 
 class Workspace:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +13,35 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-app = typer.Typer(
+
+class WorkbenchApp(typer.Typer):
+    """A Typer app whose commands turn the workbench's own errors into a message and an exit code.
+
+    This is the one place where exceptions become exit codes (see :mod:`workbench.errors`): a command
+    raises a :class:`~workbench.errors.WorkbenchError` and the user sees ``error: <message>`` (or the
+    located problem list of an import) on stderr, with the error kind's exit code.
+    """
+
+    def command(self, *args, **kwargs):
+        register = super().command(*args, **kwargs)
+        return lambda fn: register(_reporting(fn))
+
+
+def _reporting(fn: Callable) -> Callable:
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        from workbench.errors import WorkbenchError, exit_code
+
+        try:
+            return fn(*args, **kwargs)
+        except WorkbenchError as exc:
+            located = hasattr(exc, "problems") or hasattr(exc, "report")
+            raise fail(str(exc) if located else f"error: {exc}", exit_code(exc)) from None
+
+    return run
+
+
+app = WorkbenchApp(
     name="workbench", no_args_is_help=True, add_completion=False, rich_markup_mode=None,
     help="Journey Workbench: data-driven customer journey management (Frame, Map, Link, Measure, "
          "Prioritise, Publish). Exit codes: 0 ok, 1 findings or rejected input, 2 usage errors.",

@@ -9,9 +9,19 @@ from typing import Annotated
 import polars as pl
 import typer
 
-from workbench.cli._app import OutFile, WorkspacePath, app, fail, open_workspace, out, print_frame, write_out
+from workbench.cli._app import (
+    OutFile,
+    WorkbenchApp,
+    WorkspacePath,
+    app,
+    fail,
+    open_workspace,
+    out,
+    print_frame,
+    write_out,
+)
 
-sources_app = typer.Typer(help="Declare, list, check and remove contact data sources.", no_args_is_help=True)
+sources_app = WorkbenchApp(help="Declare, list, check and remove contact data sources.", no_args_is_help=True)
 app.add_typer(sources_app, name="sources")
 
 
@@ -146,12 +156,9 @@ def sources_check(path: WorkspacePath) -> None:
 @sources_app.command("remove")
 def sources_remove(path: WorkspacePath, source_id: Annotated[str, typer.Argument(help="The source id.")]) -> None:
     """Forget a source (its files are left alone)."""
-    from workbench.sources.registry import UnknownSource, remove_source
+    from workbench.sources.registry import remove_source
 
-    try:
-        remove_source(open_workspace(path).store, source_id)
-    except UnknownSource as exc:
-        raise fail(f"error: {exc}", 2) from None
+    remove_source(open_workspace(path).store, source_id)
     out.print(f"source '{source_id}' removed", markup=False)
 
 
@@ -177,9 +184,9 @@ def crosswalk_cmd(
             set_crosswalk(ws.store, Crosswalk.read(import_file, model=model), model=model)
         for code, target in _pairs(set_, "mapping").items():
             set_mapping(ws.store, code, target, model=model)
-    except ImportRejected as exc:
-        raise fail(str(exc)) from None
     except ValueError as exc:
+        if isinstance(exc, ImportRejected):
+            raise
         raise fail(f"error: {exc}") from None
     crosswalk = get_crosswalk(ws.store)
     if export_file is not None:
@@ -235,12 +242,7 @@ def kpis_cmd(
         if defined.pop(kpi_id, None) is None:
             raise fail(f"error: the workspace has no KPI '{kpi_id}' of its own", 2)
     if add is not None or remove:
-        from workbench.store import ConflictError
-
-        try:
-            ws.store.set_setting(CUSTOM_KPIS, list(defined.values()), expected_revision=revision)
-        except ConflictError as exc:
-            raise fail(f"error: {exc}") from None
+        ws.store.set_setting(CUSTOM_KPIS, list(defined.values()), expected_revision=revision)
     rows = [(k, d.label, d.unit, "yes" if d.additive else "no", "catalogue") for k, d in CATALOGUE.items()]
     rows += [(k, d.get("label", k), d["aggregation"], "yes" if d.get("additive") else "no", "this workspace")
              for k, d in defined.items()]

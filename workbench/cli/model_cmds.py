@@ -75,19 +75,12 @@ def import_cmd(
     journeys: Annotated[bool, typer.Option("--journeys", help="FILE is a workshop sheet: one row per step.")] = False,
 ) -> None:
     """Import a whole workspace model (replacing it) or journeys from a workshop sheet. All or nothing."""
-    from workbench.interchange import ImportRejected, read_model, read_workshop
-    from workbench.model import ModelError
-    from workbench.store import ConflictError
+    from workbench.interchange import read_model, read_workshop
 
     ws = open_workspace(path)
     base = ws.load()
-    try:
-        new = read_workshop(file, base) if journeys else read_model(file)
-        saved = ws.commit(new, base=base)
-    except ImportRejected as exc:
-        raise fail(str(exc)) from None
-    except (ModelError, ConflictError) as exc:
-        raise fail(f"error: {exc}") from None
+    new = read_workshop(file, base) if journeys else read_model(file)
+    saved = ws.commit(new, base=base)
     out.print(f"imported {file}: {len(saved.reasons)} contact reasons, {len(saved.journeys)} journeys, "
               f"{len(saved.steps)} steps", markup=False)
 

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from workbench.cli._app import WorkspacePath, app, fail, open_workspace, out
+from workbench.cli._app import WorkbenchApp, WorkspacePath, app, fail, open_workspace, out
 
-users_app = typer.Typer(help="The users file of a served dashboard (hashed passwords, roles).", no_args_is_help=True)
+users_app = WorkbenchApp(help="The users file of a served dashboard (hashed passwords, roles).", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 
 
@@ -58,7 +58,7 @@ def users_add(
                                                  envvar="WORKBENCH_PASSWORD")] = None,
 ) -> None:
     """Add (or reset) a user with a salted password hash and a role."""
-    from workbench.auth import UsersFileError, add_user
+    from workbench.auth import add_user
 
     if password is None:
         password = getpass.getpass(f"password for {name}: ")
@@ -66,23 +66,16 @@ def users_add(
             raise fail("error: the passwords differ", 2)
     if len(password) < 8:
         raise fail("error: use a password of at least 8 characters", 2)
-    try:
-        add_user(file, name, password, role)
-    except UsersFileError as exc:
-        raise fail(f"error: {exc}", 2) from None
+    add_user(file, name, password, role)
     out.print(f"{name} ({role}) saved in {file}", markup=False)
 
 
 @users_app.command("list")
 def users_list(file: Annotated[Path, typer.Argument(help="The users file.")]) -> None:
     """The users of a users file and their roles."""
-    from workbench.auth import UsersFileError, read_users
+    from workbench.auth import read_users
 
-    try:
-        users = read_users(file)
-    except UsersFileError as exc:
-        raise fail(f"error: {exc}", 2) from None
-    for user in users.values():
+    for user in read_users(file).values():
         out.print(f"{user.name}\t{user.role}", markup=False)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workbench.errors import InputError
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -42,7 +44,7 @@ class Problem:
         return f"{self.location()}: {self.message}"
 
 
-class ImportRejected(Exception):
+class ImportRejected(InputError):
     """An import found problems; nothing was imported. ``problems`` lists every one of them."""
 
     def __init__(self, problems: list[Problem]):

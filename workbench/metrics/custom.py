@@ -10,6 +10,7 @@ from typing import Any
 
 import polars as pl
 
+from workbench.errors import InputError
 from workbench.metrics.kpis import CATALOGUE
 
 AGGREGATIONS = ("count", "sum", "mean", "share", "distinct", "median", "min", "max")
@@ -32,7 +33,7 @@ def did_you_mean(name: str, valid: Iterable[str]) -> str:
     return f" Did you mean '{close[0]}'?" if close else ""
 
 
-class CustomKpiError(ValueError):
+class CustomKpiError(InputError):
     """One or more custom KPI definitions are invalid; ``problems`` lists each one."""
 
     def __init__(self, problems: list[str]):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
+from workbench.errors import InputError
 from workbench.model import did_you_mean
 from workbench.sources.spec import SourceSpec
 
@@ -24,7 +25,7 @@ FILE, ROW = "_wb_file", "_wb_row"
 LOCATION_COLUMNS = (FILE, ROW)
 
 
-class SourceError(ValueError):
+class SourceError(InputError):
     """A source cannot be read at all (missing file, broken encoding, unknown sheet or column …)."""
 
 

@@ -14,6 +14,7 @@ import polars as pl
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from workbench.errors import NotFoundError
 from workbench.model import Model, did_you_mean
 from workbench.sources.canonical import CONTACT_SCHEMA, conform, empty_contacts
 from workbench.sources.crosswalk import IGNORE, Crosswalk
@@ -24,11 +25,8 @@ from workbench.store import schema as s
 from workbench.store.store import Store
 
 
-class UnknownSource(KeyError):
+class UnknownSource(NotFoundError):
     """No source with that id is registered."""
-
-    def __str__(self) -> str:
-        return self.args[0]
 
 
 # -- sources ----------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import polars as pl
 
+from workbench.errors import InputError
+
 
 @dataclass(frozen=True)
 class BadRow:
@@ -89,7 +91,7 @@ class LoadReport:
         return "\n".join(lines)
 
 
-class SourceRejected(Exception):
+class SourceRejected(InputError):
     """A source with ``on_bad_rows="reject"`` has bad rows; nothing of it was loaded."""
 
     def __init__(self, report: LoadReport):

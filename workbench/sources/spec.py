@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from workbench.errors import InputError
 from workbench.model import SLUG, did_you_mean, slugify
 from workbench.sources.canonical import CONTACT_SCHEMA, REQUIRED_COLUMNS, SURVEY_RANGES
 
@@ -28,7 +29,7 @@ OPTIONS: dict[str, tuple[str, ...]] = {
 XES_DEFAULT_MAPPING = {"customer_id": "case_id", "timestamp": "timestamp", "source_code": "activity"}
 
 
-class SpecError(ValueError):
+class SpecError(InputError):
     """A source specification is incomplete or inconsistent."""
 
 

@@ -15,12 +15,14 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from workbench import errors
+from workbench.errors import StorageError
 from workbench.model import ENTITY_TYPES, FRAMEWORK, Model, ModelError
 from workbench.store import schema as s
 from workbench.store.rows import LINK_OWNER, Rows, build_model, framework_rows, journey_rows, meta_row
 
 
-class StoreError(Exception):
+class StoreError(StorageError):
     """The store cannot be opened or used."""
 
 
@@ -28,7 +30,7 @@ class StoreVersionError(StoreError):
     """The store was written by another schema version than this workbench reads."""
 
 
-class ConflictError(StoreError):
+class ConflictError(errors.ConflictError, StoreError):
     """Someone else changed what this write was based on; nothing was written."""
 
 
