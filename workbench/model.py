@@ -400,11 +400,46 @@ def _insert(items: dict, entity, before: str | None) -> dict:
     return out
 
 
-def _did_you_mean(word: str, candidates: Iterable[str]) -> str:
+def did_you_mean(word: str, candidates: Iterable[str], *, sentence: bool = False) -> str:
+    """The closest candidate to a mistyped ``word`` as a hint to append, or '' when nothing is close.
+
+    The one "did you mean" of the workbench: a parenthesis by default, a sentence of its own after a
+    message that ends with a full stop (``sentence=True``).
+
+    Examples
+    --------
+    >>> did_you_mean("pya", ["pay", "move"]), did_you_mean("avg", ["average"], sentence=True)
+    (" (did you mean 'pay'?)", " Did you mean 'average'?")
+    """
     import difflib
 
-    close = difflib.get_close_matches(word, list(candidates), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    close = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=1)
+    if not close:
+        return ""
+    return f" Did you mean '{close[0]}'?" if sentence else f" (did you mean '{close[0]}'?)"
 
 
-did_you_mean = _did_you_mean
+_did_you_mean = did_you_mean
+
+
+def unique_id(label: str, taken: Iterable[str]) -> str:
+    """A slug id made from ``label`` that is not in ``taken`` (``-2``, ``-3`` … appended when needed).
+
+    The one way the workbench makes ids from labels (model editor, flat imports, workshop sheets).
+
+    >>> unique_id("I pay my bill", {"i-pay-my-bill"}), unique_id("Oriënteren", ())
+    ('i-pay-my-bill-2', 'orienteren')
+    """
+    taken = set(taken)
+    base = slugify(label)
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+#: entity kind (singular, as in messages and dimension names) → the Model collection that holds it
+COLLECTIONS = {"stage": "stages", "phase": "phases", "reason": "reasons", "channel": "channels",
+               "segment": "segments", "process": "processes", "system": "systems", "journey": "journeys",
+               "episode": "episodes", "step": "steps"}

@@ -6,8 +6,9 @@ import panel as pn
 import pytest
 from model_fixtures import small_model
 
+from workbench.model import unique_id
 from workbench.sources.canonical import empty_contacts
-from workbench.ui.model_editor import ModelEditor, findings_frame, unique_id
+from workbench.ui.model_editor import ModelEditor, findings_frame
 from workbench.ui.state import WorkbenchState
 from workbench.workspace import Workspace
 

@@ -41,10 +41,9 @@ import polars as pl
 
 from workbench.metrics import PERIODS, Dimensions, measure
 from workbench.metrics.model_dims import dimensions
-from workbench.model import Model, did_you_mean
+from workbench.model import COLLECTIONS, Model, did_you_mean
 
-LEVELS = {"reason": "reasons", "journey": "journeys", "channel": "channels", "process": "processes",
-          "system": "systems"}
+LEVELS = {k: COLLECTIONS[k] for k in ("reason", "journey", "channel", "process", "system")}
 FACTORS = ("volume", "cost", "dissatisfaction", "complaints", "repeat", "strategic")
 JOURNEY_FACTORS = (*FACTORS, "experience")
 #: factor -> the raw column it is normalised from

@@ -233,8 +233,9 @@ def _min_reasons(text: str) -> int | float:
 def _labeller(model, level: str | None) -> dict[str, str]:
     if model is None or level is None:
         return {}
-    kind = {"reason": "reasons", "phase": "phases", "stage": "stages"}[level]
-    return {k: v.label for k, v in getattr(model, kind).items()}
+    from workbench.model import COLLECTIONS
+
+    return {k: v.label for k, v in getattr(model, COLLECTIONS[level]).items()}
 
 
 def _read_log(path: Path, case: str | None, activity: str | None, timestamp: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from workbench.exercises.result import CheckResult, plural, quoted
-from workbench.model import ContactReason, Model
+from workbench.model import SINGULAR, ContactReason, Model
 from workbench.rules import VOICE_PREFIXES, Finding, check
 
 #: Rules about the framework itself; journey rules (unlinked steps, unused reasons …) come in later steps.
@@ -91,7 +91,7 @@ def _explain(rule: str, findings: list[Finding], model: Model, reason_range: tup
 
 
 def _duplicate(finding: Finding, model: Model) -> str:
-    kind = {"reasons": "reason", "phases": "phase", "stages": "stage"}[finding.kind]
+    kind = SINGULAR[finding.kind]
     item = getattr(model, finding.kind)[finding.id]
     first = next(i for i in getattr(model, finding.kind).values()
                  if " ".join(i.label.split()).casefold() == " ".join(item.label.split()).casefold())

@@ -16,10 +16,10 @@ import polars as pl
 from workbench.exercises.result import CheckResult, events_of, model_of
 from workbench.metrics import CATALOGUE, measure
 from workbench.metrics.model_dims import dimensions
-from workbench.model import Model, did_you_mean
+from workbench.model import COLLECTIONS, Model, did_you_mean
 
-DIMENSIONS = {"reason": "reasons", "phase": "phases", "stage": "stages", "journey": "journeys",
-              "channel": "channels", "segment": "segments", "process": "processes", "system": "systems"}
+DIMENSIONS = {k: COLLECTIONS[k] for k in ("reason", "phase", "stage", "journey", "channel", "segment", "process",
+                                           "system")}
 #: How far an answer may be from the figure and still count (in the KPI's own unit).
 TOLERANCE = {"nps": 0.5, "ces": 0.01, "cost": 1.0, "cost_per_contact": 0.01, "aht": 1.0}
 FRACTION_TOLERANCE = 0.001  # rates and shares are fractions: 0.1 percentage point

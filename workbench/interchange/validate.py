@@ -7,14 +7,13 @@ builds a :class:`~workbench.model.Model` only when there is none.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.interchange.convert import CONVERTERS, Unreadable
 from workbench.interchange.problems import ImportRejected, Problem, ordered
-from workbench.model import ENTITY_TYPES, SLUG, Model, slugify
+from workbench.model import ENTITY_TYPES, SLUG, Model, did_you_mean, slugify
 
 Location = tuple[str | None, int | None, str | None]  # sheet, row, column
 
@@ -74,8 +73,7 @@ def suggestion(word: str, candidates, labels: dict[str, str] | None = None) -> s
         by_label = [key for key, label in labels.items() if label.strip().casefold() == word.casefold()]
         if by_label:
             return f" (that is the label of '{by_label[0]}': use the id)"
-    close = difflib.get_close_matches(word, [str(c) for c in candidates], n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return did_you_mean(word, candidates)
 
 
 def describe(loc: Location, here: Location) -> str:

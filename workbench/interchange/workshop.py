@@ -20,7 +20,7 @@ from workbench.interchange.convert import CONVERTERS
 from workbench.interchange.excel_read import Table, normal_header, open_workbook, read_tables, table_records
 from workbench.interchange.problems import ImportRejected, Problem, decode_utf8, ordered, read_bytes
 from workbench.interchange.validate import Field, Record, suggestion
-from workbench.model import Episode, Journey, Model, Step, slugify
+from workbench.model import Episode, Journey, Model, Step, slugify, unique_id
 
 SHEET = "Journey steps"
 T, R = "text", "ref"
@@ -149,11 +149,8 @@ class _Builder:
 
 
 def _unique(base: str, taken: set[str]) -> str:
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
+    """``base`` (already a slug) or ``base-2``, ``base-3`` … not in ``taken``."""
+    return unique_id(base, taken)
 
 
 def _xlsx_table(path: str | Path, file: str) -> Table:

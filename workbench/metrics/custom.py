@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -12,6 +11,7 @@ import polars as pl
 
 from workbench.errors import InputError
 from workbench.metrics.kpis import CATALOGUE
+from workbench.model import did_you_mean as _did_you_mean
 
 AGGREGATIONS = ("count", "sum", "mean", "share", "distinct", "median", "min", "max")
 ADDITIVE_AGGREGATIONS = ("count", "sum")
@@ -22,15 +22,14 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 def did_you_mean(name: str, valid: Iterable[str]) -> str:
-    """' Did you mean 'x'?' for the closest valid name, or '' when nothing is close.
+    """``model.did_you_mean`` as a sentence of its own (the metrics' messages end with a full stop).
 
     Examples
     --------
     >>> did_you_mean("avg", ["mean", "average", "sum"])
     " Did you mean 'average'?"
     """
-    close = difflib.get_close_matches(str(name), list(valid), n=1)
-    return f" Did you mean '{close[0]}'?" if close else ""
+    return _did_you_mean(name, valid, sentence=True)
 
 
 class CustomKpiError(InputError):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from workbench.model import Model
+from workbench.model import COLLECTIONS, Model
 
 #: dimension column → model collection holding its labels
-LABELLED = {"reason": "reasons", "phase": "phases", "stage": "stages", "journey": "journeys",
-            "channel": "channels", "segment": "segments", "process": "processes", "system": "systems"}
+LABELLED = {k: COLLECTIONS[k] for k in ("reason", "phase", "stage", "journey", "channel", "segment", "process",
+                                         "system")}
 
 
 def with_labels(frame: pl.DataFrame, model: Model) -> pl.DataFrame:
@@ -16,7 +16,7 @@ def with_labels(frame: pl.DataFrame, model: Model) -> pl.DataFrame:
 
     Examples
     --------
-    >>> from workbench.model import Model, Channel
+    >>> from workbench.model import COLLECTIONS, Model, Channel
     >>> m = Model().add(Channel("app", "Mobile app", True))
     >>> with_labels(pl.DataFrame({"channel": ["app", "fax"], "volume": [3, 1]}), m).rows()
     [('app', 'Mobile app', 3), ('fax', 'fax', 1)]

@@ -17,7 +17,7 @@ import panel as pn
 import param
 import polars as pl
 
-from workbench.model import ContactReason, Model, ModelError, Phase, ReasonInUse, slugify
+from workbench.model import ContactReason, Model, ModelError, Phase, ReasonInUse, unique_id
 from workbench.rules import check
 from workbench.ui.link_editor import reason_groups
 from workbench.ui.messages import message_alert
@@ -27,20 +27,6 @@ NONE = "— none —"
 
 
 # -- data preparation (no Panel) ----------------------------------------------------------------------
-def unique_id(label: str, taken) -> str:
-    """A slug id from ``label`` that is not in ``taken`` (``-2``, ``-3`` … appended when needed).
-
-    >>> unique_id("I pay my bill", {"i-pay-my-bill"})
-    'i-pay-my-bill-2'
-    """
-    base = slugify(label)
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
-
-
 def findings_frame(model: Model) -> pl.DataFrame:
     """The rules check as a frame (errors first): severity, rule, location, message, fix."""
     rows = [(f.severity, f.rule, f.location, f.message, f.fix) for f in check(model)]
