@@ -70,24 +70,24 @@ def _listening(port: int) -> bool:
 
 
 def filter_changes(workspace: Path) -> dict[str, float]:
-    """Median ms to recompute the map's tiles after a filter change: cube vs events."""
+    """Median ms to recompute the map's tiles after a filter change (nothing cached but the cube): from the
+    cube vs straight from the events."""
     import workbench as wb
-    from workbench.app import shared_data
-    from workbench.ui.lifecycle_map import LifeCycleMap
-    from workbench.ui.state import WorkbenchState
+    from workbench.cache import FigureCache
+    from workbench.dataset import Dataset, Filters
+    from workbench.display.lifecycle import tile_frame
 
     ws = wb.open(workspace)
-    events, cube = shared_data(ws)
+    data = Dataset.of_workspace(ws, cache=FigureCache())
+    data.cube()
     results = {}
-    for name, kwargs in (("cube", {"cube": cube}), ("events", {})):
-        state = WorkbenchState(ws, events=events, **kwargs)
-        view = LifeCycleMap(state=state)
-        view.tiles()
+    for name, compute in (("cube", data._measure), ("events", lambda by, kpis, f, p, c: data._from_events(
+            by, kpis, f, p, c))):
         times = []
-        for segment in [*state.model.segments, "all"] * (2 if name == "cube" else 1):
+        for segment in [*data.model.segments, None] * (2 if name == "cube" else 1):
             began = time.perf_counter()
-            state.segment = segment
-            view.tiles()
+            measured = compute(["reason"], ("volume",), Filters(segment=segment), None, [])
+            tile_frame(data.model, measured, "volume")
             times.append((time.perf_counter() - began) * 1000)
         results[name] = statistics.median(times)
     ws.close()
@@ -100,14 +100,12 @@ def payloads(workspace: Path) -> dict[str, int]:
     from bokeh.document import Document
 
     import workbench as wb
-    from workbench.app import shared_data
     from workbench.model import ContactReason, Episode, Journey, Step
     from workbench.ui.journey_view import JourneyView
     from workbench.ui.lifecycle_map import LifeCycleMap
-    from workbench.ui.state import WorkbenchState
+    from workbench.ui.session import Session
 
     ws = wb.open(workspace)
-    events, cube = shared_data(ws)
     model = ws.load()
     phases = list(model.phases)
     for i in range(80 - len(model.reasons)):
@@ -122,10 +120,10 @@ def payloads(workspace: Path) -> dict[str, int]:
                        episode=f"forty-e{i // 7}", channel=channels[i % len(channels)],
                        emotion=(i % 5) - 2, target_emotion=1,
                        moment_of_truth=i % 9 == 0, reason=reasons[i % len(reasons)]))
-    state = WorkbenchState(ws, model=model, events=events, cube=cube, journey="forty")
+    session = Session(ws.dataset(model), journey="forty")
     sizes = {}
-    for name, view in (("life cycle map, 80 reasons", LifeCycleMap(state=state)),
-                       ("journey view, 40 steps", JourneyView(state=state))):
+    for name, view in (("life cycle map, 80 reasons", LifeCycleMap(session=session)),
+                       ("journey view, 40 steps", JourneyView(session=session))):
         doc = Document()
         root = view.__panel__().get_root(doc)
         doc.add_root(root)
@@ -179,9 +177,7 @@ class _Opened:
 def _rows(ws) -> int:
     import polars as pl
 
-    from workbench.sources.registry import contacts
-
-    return contacts(ws.store, ws.path, check=False).frame.select(pl.len()).collect().item()
+    return ws.contacts(check=False).frame.select(pl.len()).collect().item()
 
 
 if __name__ == "__main__":

@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -36,7 +41,6 @@ EVENTS = 200_000  # contacts generated if the demo workspace must be built first
 
 # %%
 import ipywidgets as widgets
-import panel as pn
 import polars as pl
 
 import workbench.notebook as wbn
@@ -45,10 +49,10 @@ from workbench.templates import list_templates, load_template
 from workbench.ui.circular import CircularView
 from workbench.ui.lifecycle_map import LifeCycleMap
 from workbench.ui.model_editor import ModelEditor
-from workbench.ui.state import WorkbenchState
+from workbench.ui.notebook import open_session
 
-pn.extension("tabulator")
 ws = wbn.setup(WORKSPACE, EVENTS)
+session = open_session(ws, can_edit=True)  # what you choose in the views below, and the right to edit
 
 # %% [markdown]
 # ## Start from an industry template
@@ -75,12 +79,11 @@ widgets.interact(lambda template: wbn.outline(load_template(template)),
 # shows the same model around the customer.
 
 # %%
-state = WorkbenchState(ws, can_edit=True)
-model = state.model
-LifeCycleMap(state=state)
+model = session.model
+LifeCycleMap(session=session)
 
 # %%
-CircularView(state=state)
+CircularView(session=session)
 
 # %% [markdown]
 # ## The rules check
@@ -118,7 +121,7 @@ wbn.findings_table(check(draft, reasons_with_data=wbn.reasons_with_data(ws)))
 # save. Deleting a reason that journey steps link to is refused unless you choose where those links go.
 
 # %%
-ModelEditor(state=state)
+ModelEditor(session=session)
 
 # %% [markdown]
 # ## Outcome of this step

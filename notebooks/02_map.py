@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -33,21 +38,19 @@ EVENTS = 200_000  # contacts generated if the demo workspace must be built first
 WORKSHOP_SHEET = None  # a filled-in workshop sheet (.xlsx or .csv) to import; None = preview the blank kit
 
 # %%
-import panel as pn
-
 import workbench.notebook as wbn
 from workbench.ui.journey_view import JourneyView
-from workbench.ui.state import WorkbenchState
+from workbench.ui.notebook import open_session
+from workbench.ui.session import Session
 
-pn.extension("tabulator")
 ws = wbn.setup(WORKSPACE, EVENTS)
 
 # %% [markdown]
 # ## The journeys in the workspace
 
 # %%
-state = WorkbenchState(ws, can_edit=True)
-wbn.journeys_table(state.model)
+session = open_session(ws, can_edit=True)
+wbn.journeys_table(session.model)
 
 # %% [markdown]
 # ## One journey
@@ -57,8 +60,8 @@ wbn.journeys_table(state.model)
 # step with the KPIs of its contact reason (the link of step 3).
 
 # %%
-state.journey = "i-move-house"
-JourneyView(state=state)
+session.selection.journey = "i-move-house"
+JourneyView(session=session)
 
 # %% [markdown]
 # ## Current and future state, side by side
@@ -67,7 +70,7 @@ JourneyView(state=state)
 # pro-rated bill. Comparing both shows which steps disappear and where the emotion should rise.
 
 # %%
-JourneyView(state=state, compare=True)
+JourneyView(session=session, compare=True)
 
 # %% [markdown]
 # ## Importing a workshop sheet
@@ -86,8 +89,8 @@ JourneyView(state=state, compare=True)
 # %%
 imported, journeys = wbn.import_workshop(ws, WORKSHOP_SHEET)
 print("journeys in the sheet:", journeys)
-preview = WorkbenchState(ws, model=imported, events=state.events(with_filters=False), journey=journeys[0])
-JourneyView(state=preview)
+preview = Session(ws.dataset(imported), journey=journeys[0])  # the imported model, not saved unless a sheet was given
+JourneyView(session=preview)
 
 # %% [markdown]
 # ## Outcome of this step

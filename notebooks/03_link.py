@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -27,18 +32,17 @@ EVENTS = 200_000  # contacts generated if the demo workspace must be built first
 
 # %%
 import ipywidgets as widgets
-import panel as pn
 import polars as pl
 
 import workbench.notebook as wbn
 from workbench.analysis.suggest import suggest, suggest_all
-from workbench.ui.link_editor import LinkEditor, coverage
-from workbench.ui.state import WorkbenchState
+from workbench.analysis.coverage import coverage
+from workbench.ui.link_editor import LinkEditor
+from workbench.ui.notebook import open_session
 
-pn.extension("tabulator")
 ws = wbn.setup(WORKSPACE, EVENTS)
-state = WorkbenchState(ws, can_edit=True)
-model = state.model
+session = open_session(ws, can_edit=True)
+model = session.model
 
 # %% [markdown]
 # ## Suggestions
@@ -75,11 +79,11 @@ draft.link("move-4", None)
 #
 # The same editor as on the *Link* page of the dashboard. Per step: its current reason, the top
 # suggestions (accept one with a click), a list of every reason by stage and phase, and a button to clear
-# the link. Each change is saved at once. Choose the journey with `state.journey`.
+# the link. Each change is saved at once. Choose the journey in its list (or with `session.selection.journey`).
 
 # %%
-state.journey = "i-separate-from-my-partner"
-LinkEditor(state=state)
+session.selection.journey = "i-separate-from-my-partner"
+LinkEditor(session=session)
 
 # %% [markdown]
 # ## Coverage

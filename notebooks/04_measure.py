@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -32,18 +37,16 @@ EVENTS = 200_000  # contacts generated if the demo workspace must be built first
 DATA_SOURCE = None  # a path to your own contact file (.csv, .parquet, .xlsx, .xes); None = the demo's data
 
 # %%
-import panel as pn
 import polars as pl
 
 import workbench.notebook as wbn
 from workbench.metrics import CATALOGUE
 from workbench.metrics.labels import with_labels
-from workbench.sources import contacts, get_crosswalk, list_sources
+from workbench.sources import get_crosswalk, list_sources
 from workbench.ui.kpi_table import KpiTable
+from workbench.ui.notebook import open_session
 from workbench.ui.reason_detail import ReasonDetail
-from workbench.ui.state import WorkbenchState
 
-pn.extension("tabulator")
 ws = wbn.setup(WORKSPACE, EVENTS)
 if DATA_SOURCE:
     print(wbn.add_contact_file(ws, DATA_SOURCE))
@@ -61,7 +64,7 @@ pl.DataFrame([(s.id, s.kind, s.location, s.on_bad_rows) for s in list_sources(ws
              schema=["source", "kind", "location", "bad rows"], orient="row")
 
 # %%
-loaded = contacts(ws.store, ws.path)
+loaded = ws.contacts()
 print(loaded.report)
 
 # %% [markdown]
@@ -93,9 +96,9 @@ pl.DataFrame([(k.id, k.label, k.unit, k.additive, k.description) for k in CATALO
              schema=["kpi", "label", "unit", "adds up", "meaning"], orient="row")
 
 # %%
-state = WorkbenchState(ws)
-by_reason = state.measure(["reason"], ["volume", "nps"]).drop_nulls("reason")
-total = state.measure([], ["volume", "nps"])
+data = ws.dataset()  # every figure of the workspace, computed once and remembered
+by_reason = data.measure(["reason"], ["volume", "nps"]).drop_nulls("reason")
+total = data.measure([], ["volume", "nps"])
 print(f"NPS of all responses: {total['nps'][0]:+.1f}; "
       f"the average of the {by_reason.height} reasons' NPS would say {by_reason['nps'].mean():+.1f} (wrong)")
 
@@ -103,7 +106,7 @@ print(f"NPS of all responses: {total['nps'][0]:+.1f}; "
 # ## KPIs by stage, journey and channel
 
 # %%
-with_labels(state.measure(["stage"], ["volume", "customers", "cost", "nps", "repeat_rate"]), state.model)
+with_labels(data.measure(["stage"], ["volume", "customers", "cost", "nps", "repeat_rate"]), data.model)
 
 # %% [markdown]
 # **Journeys overlap.** A contact on a reason counts toward *every* journey that has a step linked to that
@@ -112,12 +115,12 @@ with_labels(state.measure(["stage"], ["volume", "customers", "cost", "nps", "rep
 # every contact that touches it. (Contacts on reasons no journey uses form the empty journey row.)
 
 # %%
-by_journey = with_labels(state.measure(["journey"], ["volume", "customers", "nps"]), state.model)
+by_journey = with_labels(data.measure(["journey"], ["volume", "customers", "nps"]), data.model)
 print(f"sum over journeys: {by_journey['volume'].sum():,} contacts; all contacts: {total['volume'][0]:,}")
 by_journey
 
 # %%
-with_labels(state.measure(["channel"], ["volume", "share", "cost_per_contact", "aht", "nps"]), state.model)
+with_labels(data.measure(["channel"], ["volume", "share", "cost_per_contact", "aht", "nps"]), data.model)
 
 # %% [markdown]
 # ## The KPI table and one reason in detail
@@ -127,11 +130,12 @@ with_labels(state.measure(["channel"], ["volume", "share", "cost_per_contact", "
 # channels, segments and the journey steps linked to it.
 
 # %%
-KpiTable(state=state)
+session = open_session(ws)
+KpiTable(session=session)
 
 # %%
-state.reason = by_reason.sort("volume", descending=True)["reason"][0]
-ReasonDetail(state=state)
+session.selection.reason = by_reason.sort("volume", descending=True)["reason"][0]
+ReasonDetail(session=session)
 
 # %% [markdown]
 # ## Outcome of this step

@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -31,22 +36,19 @@ WORKSPACE = "../demo-workspace"
 EVENTS = 200_000  # contacts generated if the demo workspace must be built first
 
 # %%
-import panel as pn
 import polars as pl
 
 import workbench.notebook as wbn
-from workbench.analysis import conformance, directly_follows, variants
-from workbench.analysis.impact import impact
-from workbench.analysis.priority import explain, priorities
+from workbench.analysis import variants
+from workbench.analysis.priority import explain
 from workbench.ui.impact_explorer import ImpactExplorer
-from workbench.ui.journey_flow import JourneyFlow, event_log
+from workbench.ui.journey_flow import JourneyFlow
+from workbench.ui.notebook import open_session
 from workbench.ui.priorities import PrioritiesView
-from workbench.ui.state import WorkbenchState
 
-pn.extension("tabulator")
 ws = wbn.setup(WORKSPACE, EVENTS)
-state = WorkbenchState(ws, can_edit=True)
-model, events = state.model, state.events()
+data = ws.dataset()  # every figure of the workspace, computed once and remembered
+session = open_session(ws, can_edit=True)  # for the dashboard's views below
 
 # %% [markdown]
 # ## Priority scores
@@ -55,7 +57,7 @@ model, events = state.model, state.events()
 # the score runs from 0 to 100. The columns `contribution_…` are the points of each factor.
 
 # %%
-ranked = priorities(events, model, level="reason", top=10)
+ranked = data.priorities("reason").head(10)
 ranked.select("rank", "label", "score", pl.col("^contribution_.*$").round(1))
 
 # %%
@@ -66,14 +68,14 @@ for row in ranked.head(3).iter_rows(named=True):
 # The same for journeys, where the experience gap of the journey map counts too:
 
 # %%
-journeys = priorities(events, model, level="journey")
+journeys = data.priorities("journey")
 [explain(row) for row in journeys.iter_rows(named=True)]
 
 # %% [markdown]
 # The priorities view of the dashboard: change the weights, select items in the scatter, read why.
 
 # %%
-PrioritiesView(state=state)
+PrioritiesView(session=session)
 
 # %% [markdown]
 # ## Impact of an IT system
@@ -83,7 +85,7 @@ PrioritiesView(state=state)
 # over all affected responses.
 
 # %%
-hit = impact(model, events, systems=["billing-system"])
+hit = data.impact(systems=["billing-system"])
 hit.totals
 
 # %%
@@ -93,7 +95,7 @@ hit.reasons.select("label", "volume", "customers", "cost", "nps")
 hit.journeys.select("journey_label", "state", "step_label", "reason")
 
 # %%
-ImpactExplorer(state=state, systems=["billing-system"])
+ImpactExplorer(session=session, systems=["billing-system"])
 
 # %% [markdown]
 # ## Journey mining: actual against designed journeys
@@ -103,16 +105,16 @@ ImpactExplorer(state=state, systems=["billing-system"])
 # customer's path with the designed sequence of a journey (fitness 1 = exactly as designed).
 
 # %%
-log, left_out = event_log(events, model, "phase")
-print(f"{left_out:,} contacts without a contact reason are left out of the mining")
-directly_follows(log, activity="phase").head(10)
+mined = data.mine("phase")
+print(f"{mined.missing:,} contacts without a contact reason are left out of the mining")
+mined.dfg.head(10)
 
 # %%
-variants(log, activity="phase", top=5)
+variants(mined.ordered, activity="activity", top=5)
 
 # %%
-designed = model.designed_sequence("i-move-house")
-moving = conformance(events.drop_nulls("reason"), designed)
+designed = data.model.designed_sequence("i-move-house")
+moving = data.conformance("i-move-house")  # customers on the journey: half of its reasons or more
 print(f"designed: {' → '.join(designed)}")
 moving.summary
 
@@ -123,8 +125,8 @@ moving.per_step
 # The journey flow of the dashboard draws the paths as a graph by stage and shows conformance per step.
 
 # %%
-state.journey = "i-move-house"
-JourneyFlow(state=state)
+session.selection.journey = "i-move-house"
+JourneyFlow(session=session)
 
 # %% [markdown]
 # ## Outcome of this step

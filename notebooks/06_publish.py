@@ -2,6 +2,11 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -34,8 +39,9 @@ import panel as pn
 
 import workbench.notebook as wbn
 from workbench.app import build_app
+from workbench.ui.notebook import setup_panel
 
-pn.extension("tabulator")
+setup_panel()  # Panel's JavaScript inlined: the dashboard below works without internet
 ws = wbn.setup(WORKSPACE, EVENTS)
 
 # %% [markdown]

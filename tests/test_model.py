@@ -333,3 +333,9 @@ def test_problems_name_processes_correctly():
     m.systems["crm"] = dataclasses.replace(m.systems["crm"], reasons=("ghost",))
     assert m.problems() == ["process 'billing': unknown reason 'ghost'",
                             "system 'crm': unknown reason 'ghost'"]
+
+
+def test_unique_id_appends_a_number():
+    from workbench.model import unique_id
+
+    assert unique_id("I ask for a refund", {"i-ask-for-a-refund", "i-ask-for-a-refund-2"}) == "i-ask-for-a-refund-3"

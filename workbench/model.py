@@ -250,6 +250,15 @@ class Model:
     def stage_of(self, reason: str) -> str:
         return self.phases[self.reasons[reason].phase].stage
 
+    def journey_title(self, journey: str) -> str:
+        """A journey's label, with "(future)" for a future-state journey (current and future share labels).
+
+        >>> Model().add(Journey("m", "I move house", state="future")).journey_title("m")
+        'I move house (future)'
+        """
+        j = self.journeys[journey]
+        return f"{j.label} (future)" if j.state == "future" and "future" not in j.label.lower() else j.label
+
     def designed_sequence(self, journey: str) -> list[str]:
         """The linked reasons of a journey's steps, in step order (unlinked steps left out)."""
         return [s.reason for s in self.steps_of(journey) if s.reason]

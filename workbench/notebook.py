@@ -196,9 +196,7 @@ def link_outcome(model: Model) -> list[str]:
 
 def measure_outcome(ws: Workspace, model: Model) -> list[str]:
     """Contacts loaded, the share that reached a contact reason, unmapped codes and reasons without data."""
-    from workbench.sources.registry import contacts
-
-    result = contacts(ws.store, ws.path, model)
+    result = ws.contacts(model)
     if not result.reports:
         return ["no contact data yet: declare a source (DATA_SOURCE in notebook 04)"]
     totals = result.frame.group_by("reason").agg(pl.len().alias("n")).collect()
@@ -218,10 +216,10 @@ def measure_outcome(ws: Workspace, model: Model) -> list[str]:
 
 def prioritise_outcome(ws: Workspace, model: Model, top: int = 3) -> list[str]:
     """The top reasons by priority score, each with why."""
-    from workbench.analysis.priority import explain, priorities
-    from workbench.sources.registry import contacts
+    from workbench.analysis.priority import explain
+    from workbench.settings import priority_weights
 
-    ranked = priorities(contacts(ws.store, ws.path, model).frame, model, level="reason", top=top)
+    ranked = ws.dataset(model).priorities("reason", weights=priority_weights(ws.store)[0]).head(top)
     if ranked.is_empty():
         return ["no contact data to prioritise on yet"]
     return [f"the top {ranked.height} contact reasons to tackle first:",

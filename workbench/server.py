@@ -71,13 +71,21 @@ def _is_loopback(address: str) -> bool:
         return False
 
 
+def warm(workspace) -> None:
+    """Compute what the first page needs (the KPI cube, the months) once, before the first visitor."""
+    data = workspace.dataset()
+    data.months()
+    if data.cache_problem:
+        print(f"note: {data.cache_problem}", flush=True)
+
+
 def serve(path: str | Path, *, port: int = 5006, address: str = "127.0.0.1", prefix: str = "",
           users: str | Path | None = None, oauth_provider: str | None = None, oauth_key: str | None = None,
           oauth_secret: str | None = None, oauth_redirect_uri: str | None = None, editors: tuple[str, ...] = (),
           allow_edit: bool = False, cookie_secret: str | None = None, origins: tuple[str, ...] = (),
           show: bool = False, threaded: bool = False):
     """Serve the dashboard of the workspace at ``path``; returns Panel's server (or thread if threaded)."""
-    from workbench.app import build_app, shared_data
+    from workbench.app import build_app
     from workbench.workspace import Workspace
 
     if users and oauth_provider:
@@ -92,7 +100,7 @@ def serve(path: str | Path, *, port: int = 5006, address: str = "127.0.0.1", pre
     if users:
         read_users(users)  # fail now, with the file named, rather than at the first login
     workspace = Workspace.open(path)
-    shared_data(workspace)  # the data and its KPI cube, once, before the first visitor
+    warm(workspace)
     access = Access(users_file=Path(users).resolve() if users else None, editors=frozenset(editors),
                     allow_edit=allow_edit)
 

@@ -16,42 +16,36 @@ from pathlib import Path
 import panel as pn
 from bokeh.resources import INLINE
 
-from workbench.app import shared_data
+from workbench.app import extension
+from workbench.files import atomic_path
 from workbench.ui.journey_view import JourneyView
 from workbench.ui.kpi_table import KpiTable
 from workbench.ui.lifecycle_map import LifeCycleMap
 from workbench.ui.priorities import PrioritiesView
-from workbench.ui.state import WorkbenchState
+from workbench.ui.session import Session
 
 
 def write_snapshot(workspace, path: str | Path) -> Path:
     """Write the snapshot of ``workspace`` to ``path`` (written beside it first, then moved into place)."""
     path = Path(path)
-    events, cube = shared_data(workspace)
-    state = WorkbenchState(workspace, events=events, cube=cube, can_edit=False)
-    journeys = [j for j in state.model.journeys.values() if j.state == "current"]
-    views = []
-    for journey in journeys:
-        journey_state = WorkbenchState(workspace, model=state.model, events=events, cube=cube,
-                                       journey=journey.id)
-        views.append((html.escape(journey.label), JourneyView(state=journey_state)))
+    extension()
+    data = workspace.dataset()
+    session = Session(data)
+    journeys = [j for j in data.model.journeys.values() if j.state == "current"]
+    views = [(html.escape(journey.label), JourneyView(session=Session(data, journey=journey.id)))
+             for journey in journeys]
     made = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     layout = pn.Column(
-        pn.pane.HTML(f"<h1>{html.escape(state.model.name)}</h1><p>Journey Workbench snapshot, made {made}: "
+        pn.pane.HTML(f"<h1>{html.escape(data.model.name)}</h1><p>Journey Workbench snapshot, made {made}: "
                      "all contacts, no filters. Open the served dashboard to filter and edit.</p>"),
-        pn.Tabs(("Life cycle map", LifeCycleMap(state=state)), ("KPIs by reason", KpiTable(state=state)),
-                ("Priorities", PrioritiesView(state=state)), *views, dynamic=False),
+        pn.Tabs(("Life cycle map", LifeCycleMap(session=session)), ("KPIs by reason", KpiTable(session=session)),
+                ("Priorities", PrioritiesView(session=session)), *views, dynamic=False),
         sizing_mode="stretch_width",
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial.html")
     buffer = io.StringIO()
-    layout.save(buffer, resources=INLINE, title=f"{state.model.name} — Journey Workbench", embed=False)
-    try:
-        partial.write_text(inline_stylesheets(buffer.getvalue()), encoding="utf-8")
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
+    layout.save(buffer, resources=INLINE, title=f"{data.model.name} — Journey Workbench", embed=False)
+    with atomic_path(path) as tmp:
+        tmp.write_text(inline_stylesheets(buffer.getvalue()), encoding="utf-8")
     return path
 
 

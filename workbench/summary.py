@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from workbench.metrics import measure
-from workbench.metrics.model_dims import dimensions
 from workbench.rules import check, summary
-from workbench.sources.registry import contacts, get_crosswalk, list_sources, reasons_with_data
+from workbench.sources.registry import get_crosswalk, list_sources, reasons_with_data
 
 
 def summarise(ws, *, top: int = 5) -> str:
@@ -30,10 +28,10 @@ def summarise(ws, *, top: int = 5) -> str:
     if not sources:
         lines.append("data       no contact data yet (see `workbench sources add`)")
         return "\n".join(lines)
-    events = contacts(ws.store, ws.path, model).frame
-    dims = dimensions(model)
-    total = measure(events, by=[], kpis=["volume", "customers", "cost", "nps", "repeat_rate"], dims=dims)
-    span = events.select(pl.col("timestamp").min().alias("first"), pl.col("timestamp").max().alias("last")).collect()
+    data = ws.dataset(model)
+    total = data.measure([], ["volume", "customers", "cost", "nps", "repeat_rate"])
+    span = data.events().select(pl.col("timestamp").min().alias("first"),
+                                pl.col("timestamp").max().alias("last")).collect()
     t = total.row(0, named=True)
     lines += [
         f"data       {len(sources)} source(s), {len(crosswalk)} crosswalk codes; {t['volume']:,} contacts by "
@@ -42,7 +40,7 @@ def summarise(ws, *, top: int = 5) -> str:
         f"repeat rate {_num(t['repeat_rate'], '{:.1%}')}",
         f"top {top} contact reasons by volume:",
     ]
-    by_reason = measure(events, by=["reason"], kpis=["volume", "nps", "repeat_rate"], dims=dims)
+    by_reason = data.measure(["reason"], ["volume", "nps", "repeat_rate"])
     for row in by_reason.drop_nulls("reason").sort("volume", descending=True).head(top).iter_rows(named=True):
         label = model.reasons[row["reason"]].label if row["reason"] in model.reasons else row["reason"]
         lines.append(f"  {row['volume']:>10,}  NPS {_num(row['nps'], '{:+4.0f}')}  "

@@ -117,8 +117,58 @@ class Workspace:
 
         return self.store.commit(new, base=base, also=lambda conn: follow_model(conn, base, new))
 
+    # -- the data -------------------------------------------------------------------------------
+    def contacts(self, model: Model | None = None, *, check: bool = True):
+        """Every registered source loaded with the crosswalk, as one canonical frame with each source's
+        report (see :func:`workbench.sources.registry.contacts`)."""
+        from workbench.sources.registry import contacts
+
+        return contacts(self.store, self.path, model if model is not None else self.load(), check=check)
+
+    def dataset(self, model: Model | None = None):
+        """The :class:`~workbench.dataset.Dataset` of this workspace (figures shared by every session)."""
+        from workbench.dataset import Dataset
+
+        return Dataset.of_workspace(self, model)
+
+    def data_version(self, model: Model) -> str:
+        """A fingerprint of everything the contact data depends on: the declared sources and the size and
+        time of every file they name, the crosswalk and the model's channels. An SQL source counts by its
+        declaration only: new rows in its database are not seen until the declaration or a file changes."""
+        from workbench.metrics.cache import fingerprint
+        from workbench.sources.registry import get_crosswalk, list_sources
+
+        specs = list_sources(self.store)
+        files = [f for s in specs if s.kind != "sql" for f in _source_files(self.path, s.location)]
+        channels = sorted((c.id, c.digital) for c in model.channels.values())
+        return fingerprint([s.to_dict() for s in specs], files, get_crosswalk(self.store).targets, channels,
+                           "contacts/1")
+
+    def extra_dimensions(self) -> tuple[str, ...]:
+        """The extra dimensions (brand, country …) the declared sources keep, in declaration order."""
+        from workbench.sources.registry import list_sources
+
+        return tuple(dict.fromkeys(d for s in list_sources(self.store) for d in s.extra_dimensions))
+
+    def custom_kpis(self) -> list[dict]:
+        """The workspace's own KPI definitions (see ``workbench kpis``)."""
+        from workbench.settings import custom_kpis
+
+        return custom_kpis(self.store)[0]
+
     def close(self) -> None:
         self.store.close()
 
     def __repr__(self) -> str:
         return f"Workspace({str(self.path)!r}, store={self.store.url!r})"
+
+
+def _source_files(workspace: Path, location: str) -> list[Path]:
+    """The files (or folders) a source location names; a glob is expanded, a missing path left out."""
+    import glob
+
+    path = Path(location).expanduser()
+    path = path if path.is_absolute() else Path(workspace) / path
+    if any(c in str(path) for c in "*?["):
+        return sorted(Path(p) for p in glob.glob(str(path), recursive=True))
+    return [path] if path.exists() else []

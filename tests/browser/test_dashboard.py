@@ -40,8 +40,8 @@ def test_changing_a_filter_changes_the_figures(page, dashboard):
     tile = page.locator(".wb-tile[data-reason='report-fault']")
     expect(page.get_by_text("all contacts", exact=False).first).to_be_visible()
     before = tile.inner_text()
-    page.locator(".wb-filter-segment select").select_option("seniors")
-    expect(page.get_by_text("segment seniors", exact=False).first).to_be_visible(timeout=30_000)
+    page.locator(".wb-filter-segment select").select_option(label="Seniors")  # filters show labels, not ids
+    expect(page.get_by_text("segment Seniors", exact=False).first).to_be_visible(timeout=30_000)
     expect(tile).not_to_have_text(before, timeout=30_000)
     all_contacts = int(re.search(r"([\d,]+)\s*$", before).group(1).replace(",", ""))
     seniors = int(re.search(r"([\d,]+)\s*$", tile.inner_text()).group(1).replace(",", ""))

@@ -1,4 +1,4 @@
-"""A small hand-made workbench state for component tests: 5 reasons (one labelled with a script tag),
+"""A small hand-made workbench session for component tests: 5 reasons (one labelled with a script tag),
 2 journeys, 10 contacts whose figures are easy to work out by hand."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from workbench.model import (
     System,
 )
 from workbench.sources.canonical import conform
-from workbench.ui.state import WorkbenchState
+from workbench.ui.session import Session
 
 EVIL = "<script>alert(1)</script>"
 
@@ -87,6 +87,7 @@ def ui_events() -> pl.LazyFrame:
 
 
 @pytest.fixture
-def ui_state() -> WorkbenchState:
-    return WorkbenchState(model=ui_model(), events=ui_events())
+def ui_session() -> Session:
+    """A session over the hand-made model and contacts (held in memory: saves stay in the session)."""
+    return Session.from_frames(ui_model(), ui_events())
 

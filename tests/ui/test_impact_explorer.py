@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 import polars as pl
 from model_fixtures import small_model
 
+from workbench.display.impact import sankey_frames
 from workbench.sources.canonical import CONTACT_SCHEMA
-from workbench.ui.impact_explorer import ImpactExplorer, headline_html, sankey_frames
-from workbench.ui.state import WorkbenchState
+from workbench.ui.impact_explorer import ImpactExplorer, headline_html
+from workbench.ui.session import Session
 
 
 def contacts(*rows: tuple) -> pl.DataFrame:
@@ -29,7 +30,7 @@ EVENTS = contacts(("c1", 1, "change-details", "app", 3, 10), ("c2", 2, "place-or
 
 
 def view(**params) -> ImpactExplorer:
-    return ImpactExplorer(state=WorkbenchState(model=small_model(), events=EVENTS), **params)
+    return ImpactExplorer(session=Session.from_frames(small_model(), EVENTS), **params)
 
 
 def test_totals_for_the_crm_system_by_hand():
@@ -70,13 +71,13 @@ def test_nothing_chosen_asks_for_a_choice():
     assert "Choose at least one" in explorer.impact_view().object
 
 
-def test_journey_dependencies_follow_the_state():
+def test_journey_dependencies_follow_the_selection():
     explorer = view()
-    explorer.state.journey = "i-move-house"
+    explorer.selection.journey = "i-move-house"
     assert explorer.journey_select.value == "i-move-house"
     deps = explorer.dependencies_view()[1].value
     assert deps[["reason", "kind", "label"]].values.tolist() == [
         ["compare-offers", "—", "(none linked)"], ["change-details", "IT system", "CRM"],
         ["pay-bill", "Process", "Billing run"]]
     explorer.journey_select.value = "i-join"
-    assert explorer.state.journey == "i-join"
+    assert explorer.selection.journey == "i-join"

@@ -10,9 +10,10 @@ import polars as pl
 import pytest
 from model_fixtures import small_model
 
+from workbench.display.flow import dfg_layout, step_bars, top_edges
 from workbench.sources.canonical import CONTACT_SCHEMA
-from workbench.ui.journey_flow import JourneyFlow, dfg_layout, step_bars, top_edges
-from workbench.ui.state import WorkbenchState
+from workbench.ui.journey_flow import JourneyFlow
+from workbench.ui.session import Session
 
 CO, PO, PB, CD = "compare-offers", "place-order", "pay-bill", "change-details"
 # i-join is designed as compare-offers -> place-order
@@ -42,12 +43,13 @@ def log() -> pl.DataFrame:
 
 
 def flow(**params) -> JourneyFlow:
-    return JourneyFlow(state=WorkbenchState(model=small_model(), events=log(), journey="i-join"), **params)
+    return JourneyFlow(session=Session.from_frames(small_model(), log(), journey="i-join"), **params)
 
 
 def test_top_k_arcs_of_the_directly_follows_graph():
     view = flow()
-    _, dfg, missing = view.mined()
+    mined = view.mined()
+    dfg, missing = mined.dfg, mined.missing
     assert missing == 0
     # CO->PO twice (c1, c5); every other arc once; ties by source then target
     assert top_edges(dfg, 2).select("source", "target", "frequency").rows() == [(CO, PO, 2), (CD, PO, 1)]
@@ -61,11 +63,11 @@ def test_top_k_arcs_of_the_directly_follows_graph():
 
 def test_stage_level_arcs_and_their_directions():
     view = flow(level="stage")
-    _, dfg, _ = view.mined()
+    dfg = view.mined().dfg
     # becoming -> becoming: c1, c2, c4 (PO->PO), c5; becoming -> being: c3, c4 (CO->CD); being -> becoming: c4
     assert dfg.select("source", "target", "frequency").rows() == [
         ("becoming", "becoming", 4), ("becoming", "being", 2), ("being", "becoming", 1)]
-    nodes, arcs = dfg_layout(dfg, view.state.model, "stage")
+    nodes, arcs = dfg_layout(dfg, view.model, "stage")
     assert arcs["direction"].to_list() == ["repeat", "forward", "back"]
     assert nodes.select("node", "x").rows() == [("becoming", 0.0), ("being", 1.0)]
 
@@ -88,7 +90,7 @@ def test_conformance_bars_and_summary_by_hand():
     assert summary["cases"] == 5
     assert summary["mean_fitness"] == pytest.approx((1 + 0.5 + 2 / 3 + 2 / 3 + 1) / 5)
     assert summary["share_perfect"] == pytest.approx(0.4)
-    bars = step_bars(checked, view.state.model)
+    bars = step_bars(checked, view.model)
     got = {(s, d): v for s, d, v in bars.rows()}
     assert got == {("1. I compare offers", "Skipped"): 0.0, ("1. I compare offers", "Repeated"): 0.0,
                    ("1. I compare offers", "Out of order"): 0.0, ("2. I place an order", "Skipped"): 0.2,
@@ -120,11 +122,11 @@ def test_customers_on_too_few_reasons_are_counted_not_scored():
 
 def test_a_second_walk_after_a_long_gap_is_a_second_journey():
     again = log().filter(pl.col("customer_id") == "c1").with_columns(pl.col("timestamp").dt.offset_by("200d"))
-    state = WorkbenchState(model=small_model(), events=pl.concat([log(), again]), journey="i-join")
-    split = JourneyFlow(state=state).checked("i-join")
+    session = Session.from_frames(small_model(), pl.concat([log(), again]), journey="i-join")
+    split = JourneyFlow(session=session).checked("i-join")
     assert split.summary.row(0)[:3] == (6, pytest.approx((1 + 1 + 0.5 + 2 / 3 + 2 / 3 + 1) / 6), 0.5)
     # never split: c1 is one case CO PO CO PO, 2 of 2 designed steps matched in 4 contacts -> 2*2/6
-    whole = JourneyFlow(state=state, gap_days=0).checked("i-join")
+    whole = JourneyFlow(session=session, gap_days=0).checked("i-join")
     assert whole.summary.row(0)[:3] == (5, pytest.approx((2 / 3 + 0.5 + 2 / 3 + 2 / 3 + 1) / 5), 0.2)
 
 
@@ -132,6 +134,6 @@ def test_results_are_memoised_per_filters_and_level():
     view = flow()
     first = view.mined()
     assert view.mined() is first
-    view.state.segment = "seniors"
+    view.selection.segment = "seniors"
     assert view.mined() is not first
-    assert view.mined()[1]["frequency"].sum() == 8 - 3  # c3, c4, c5: 2 + 4 + 2 events
+    assert view.mined().dfg["frequency"].sum() == 8 - 3  # c3, c4, c5: 2 + 4 + 2 events

@@ -8,30 +8,21 @@ import math
 import panel as pn
 import pytest
 
-from workbench.ui.circular import CircularView, circle_layout
-from workbench.ui.format import DIVERGING, GREY, SEQUENTIAL, format_kpi, kpi_colour
+from workbench.display.formats import DIVERGING, GREY, SEQUENTIAL
+from workbench.display.lifecycle import circle_layout
+from workbench.ui.circular import CircularView
 from workbench.ui.lifecycle_map import LifeCycleMap
 
 ORDER = ["compare-offers", "place-order", "pay-bill", "change-details", "report-fault"]
 
 
-def test_format_kpi_units():
-    assert [format_kpi("volume", 1234567), format_kpi("share", 0.5), format_kpi("cost", 12.5),
-            format_kpi("nps", 33.3), format_kpi("nps", float("nan")), format_kpi("my_custom", 2.5)] == \
-        ["1,234,567", "50.0%", "€12.50", "+33", "–", "2.5"]
 
 
-def test_kpi_colour_direction_and_missing():
-    # CES: higher is better → the highest value gets the good (blue) end; volume has no direction: blues.
-    assert kpi_colour("ces", [1.0, 7.0, None]) == [DIVERGING[0], DIVERGING[-1], GREY]
-    assert kpi_colour("cost_per_contact", [1.0, 7.0]) == [DIVERGING[-1], DIVERGING[0]]
-    assert kpi_colour("volume", [0, 10]) == [SEQUENTIAL[0], SEQUENTIAL[-1]]
-    assert kpi_colour("nps", [None, None]) == [GREY, GREY]
 
 
-def test_tiles_follow_model_order_and_show_the_kpi(ui_state):
-    ui_state.kpi = "nps"
-    tiles = LifeCycleMap(state=ui_state).tiles()
+def test_tiles_follow_model_order_and_show_the_kpi(ui_session):
+    ui_session.selection.kpi = "nps"
+    tiles = LifeCycleMap(session=ui_session).tiles()
     assert tiles["reason"].to_list() == ORDER
     # NPS by hand: compare 7,10 → 50; order 10,6 → 0; bill 9,3,10 → 33.3; details 0,10 → 0; fault: no data.
     values = tiles["value"].to_list()
@@ -42,14 +33,14 @@ def test_tiles_follow_model_order_and_show_the_kpi(ui_state):
     assert tiles["colour"].to_list() == [DIVERGING[-1], DIVERGING[0], DIVERGING[4], DIVERGING[0], GREY]
 
 
-def test_tiles_follow_filters_and_kpi(ui_state):
-    view = LifeCycleMap(state=ui_state)
-    ui_state.kpi = "nps"
-    ui_state.segment = "seniors"
+def test_tiles_follow_filters_and_kpi(ui_session):
+    view = LifeCycleMap(session=ui_session)
+    ui_session.selection.kpi = "nps"
+    ui_session.selection.segment = "seniors"
     # seniors: compare none; order c6 10 → +100; bill c2 10 → +100; details 0,10 → 0
     assert view.tiles()["text"].to_list() == ["–", "+100", "+100", "0", "–"]
-    ui_state.segment = "all"
-    ui_state.kpi = "volume"
+    ui_session.selection.segment = "all"
+    ui_session.selection.kpi = "volume"
     tiles = view.tiles()
     assert tiles["text"].to_list() == ["2", "2", "4", "2", "–"]
     assert tiles["colour"].to_list()[2] == SEQUENTIAL[-1]
@@ -59,8 +50,8 @@ def test_tiles_follow_filters_and_kpi(ui_state):
     assert "<b>Contacts</b>" in view._legend.object and "no better or worse" in view._legend.object
 
 
-def test_map_structure_counts_and_escaping(ui_state):
-    view = LifeCycleMap(state=ui_state)
+def test_map_structure_counts_and_escaping(ui_session):
+    view = LifeCycleMap(session=ui_session)
     stages = view._grid.stages
     assert [s["label"] for s in stages] == ["Becoming a customer", "Being a customer"]
     assert [[p["label"] for p in s["phases"]] for s in stages] == [["Orientation", "Buying"], ["Using"]]
@@ -71,32 +62,32 @@ def test_map_structure_counts_and_escaping(ui_state):
     assert "<b>5</b> contact reasons in <b>3</b> phases across <b>2</b> stages" in view._summary.object
 
 
-def test_click_selects_and_selection_is_shown(ui_state):
-    view = LifeCycleMap(state=ui_state)
+def test_click_selects_and_selection_is_shown(ui_session):
+    view = LifeCycleMap(session=ui_session)
     view._grid.selected = "pay-bill"            # what a click in the browser does
-    assert ui_state.reason == "pay-bill"
-    ui_state.reason = "place-order"             # another view selects
+    assert ui_session.selection.reason == "pay-bill"
+    ui_session.selection.reason = "place-order"             # another view selects
     assert view._grid.selected == "place-order"
 
 
-def test_map_payload_is_small_for_80_reasons(ui_state):
+def test_map_payload_is_small_for_80_reasons(ui_session):
     from workbench.model import ContactReason
 
-    model = ui_state.model.copy()
+    model = ui_session.model.copy()
     model.add(*[ContactReason(f"extra-{i}", "using", f"I do extra thing number {i} today") for i in range(75)])
-    ui_state.model = model
-    view = LifeCycleMap(state=ui_state)
+    ui_session.data = ui_session.data.with_model(model)
+    view = LifeCycleMap(session=ui_session)
     assert len(view.tiles()) == 80
     assert len(json.dumps(view._grid.stages)) < 20_000
 
 
-def test_map_renders(ui_state):
-    root = pn.panel(LifeCycleMap(state=ui_state)).get_root()
+def test_map_renders(ui_session):
+    root = pn.panel(LifeCycleMap(session=ui_session)).get_root()
     assert root is not None
 
 
-def test_circle_layout_equal_and_by_volume(ui_state):
-    model = ui_state.model
+def test_circle_layout_equal_and_by_volume(ui_session):
+    model = ui_session.model
     equal = circle_layout(model)
     assert equal["reason"].to_list() == ORDER
     assert equal["t1"].to_list() == pytest.approx([0.2, 0.4, 0.6, 0.8, 1.0])
@@ -104,9 +95,9 @@ def test_circle_layout_equal_and_by_volume(ui_state):
     assert by_volume["t1"].to_list() == pytest.approx([0.2, 0.4, 0.8, 1.0, 1.0])
 
 
-def test_circular_rings_values_and_tap(ui_state):
-    ui_state.kpi = "nps"
-    view = CircularView(state=ui_state)
+def test_circular_rings_values_and_tap(ui_session):
+    ui_session.selection.kpi = "nps"
+    view = CircularView(session=ui_session)
     rings = view.rings()
     stages = rings["stage"]
     assert stages["id"].to_list() == ["becoming", "being"]
@@ -127,5 +118,5 @@ def test_circular_rings_values_and_tap(ui_state):
     start, end = reason_source.data["start"][0], reason_source.data["end"][0]
     assert end - start == pytest.approx(2 * math.pi * 0.2)               # compare-offers: 2 of 10 contacts
     reason_source.selected.indices = [2]                                 # a tap on the third sector
-    assert ui_state.reason == "pay-bill"
+    assert ui_session.selection.reason == "pay-bill"
     assert pn.panel(view).get_root() is not None

@@ -6,10 +6,8 @@ import panel as pn
 import pytest
 from model_fixtures import small_model
 
-from workbench.model import unique_id
-from workbench.sources.canonical import empty_contacts
-from workbench.ui.model_editor import ModelEditor, findings_frame
-from workbench.ui.state import WorkbenchState
+from workbench.ui.model_editor import ModelEditor
+from workbench.ui.session import Session
 from workbench.workspace import Workspace
 
 SCRIPT = "<script>alert(1)</script>"
@@ -22,19 +20,11 @@ def ws(tmp_path):
 
 @pytest.fixture
 def editor(ws) -> ModelEditor:
-    return ModelEditor(state=WorkbenchState(ws, can_edit=True, events=empty_contacts().lazy()))
+    return ModelEditor(session=Session.of_workspace(ws, can_edit=True))
 
 
-def test_findings_frame_is_the_rules_check_errors_first():
-    # small_model: 5 reasons (reason-count), move has 2 episodes (episode-count), join-3 unlinked,
-    # report-fault used by nothing: four warnings, no error, sorted by rule
-    frame = findings_frame(small_model())
-    assert frame["rule"].to_list() == ["episode-count", "reason-count", "unlinked-step", "unused-reason"]
-    assert set(frame["severity"]) == {"warning"}
 
 
-def test_unique_id_appends_a_number():
-    assert unique_id("I ask for a refund", {"i-ask-for-a-refund", "i-ask-for-a-refund-2"}) == "i-ask-for-a-refund-3"
 
 
 def test_add_a_reason_with_a_slug_id(editor, ws):
@@ -50,7 +40,7 @@ def test_add_a_reason_with_a_slug_id(editor, ws):
     assert "i-ask-for-a-refund" in editor.merge_into.values  # the choices follow the model
     editor.add_label.value = "i ask for a REFUND"
     editor.add_button.clicks += 1  # same label (ignoring case): refused
-    assert editor.state.message.startswith("Not added")
+    assert editor.session.message.startswith("Not added")
     assert len(ws.load().reasons) == 6
 
 
@@ -73,7 +63,7 @@ def test_rename_move_and_merge_reasons(editor, ws):
     stored = ws.load()
     assert "compare-offers" not in stored.reasons
     assert stored.steps["move-1"].reason == stored.steps["join-1"].reason == "place-order"
-    assert editor.state.message == "Saved: merge reason 'compare-offers' into 'place-order'."
+    assert editor.session.message == "Saved: merge reason 'compare-offers' into 'place-order'."
 
 
 def test_delete_is_refused_with_the_linked_steps_unless_a_replacement_is_chosen(editor, ws):
@@ -81,7 +71,7 @@ def test_delete_is_refused_with_the_linked_steps_unless_a_replacement_is_chosen(
     editor.delete_replacement.value = ""
     editor.delete_button.clicks += 1
     assert "change-details" in ws.load().reasons
-    assert editor.state.message.startswith("Not deleted: 'I change my details' is linked by 1 step(s): "
+    assert editor.session.message.startswith("Not deleted: 'I change my details' is linked by 1 step(s): "
                                            "I move house / Changes address.")
     assert editor._message.visible and "Choose a replacement" in editor._message.object
 
@@ -122,12 +112,12 @@ def test_a_conflicting_save_keeps_the_other_editors_change(editor, ws):
     editor.rename_reason_button.clicks += 1
 
     assert ws.load().reasons["pay-bill"].label == "I pay my bill (theirs)"
-    assert editor.state.message.startswith("Not saved")
+    assert editor.session.message.startswith("Not saved")
     assert "I pay my bill (theirs)" in editor._outline.object  # the view shows the reloaded model
 
 
 def test_a_viewer_gets_no_editing_widgets(ws):
-    viewer = ModelEditor(state=WorkbenchState(ws, can_edit=False, events=empty_contacts().lazy()))
+    viewer = ModelEditor(session=Session.of_workspace(ws, can_edit=False))
     layout = viewer.__panel__()
     assert layout.select(pn.widgets.Widget) == []
     assert "I receive and pay my bill" in viewer._outline.object

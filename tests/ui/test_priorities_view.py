@@ -9,10 +9,11 @@ import polars as pl
 import pytest
 from model_fixtures import small_model
 
-from workbench.analysis.priority import PriorityWeights, priorities
+from workbench.analysis.priority import PriorityWeights, priorities, rescore
+from workbench.settings import PRIORITY_WEIGHTS as SETTING
 from workbench.sources.canonical import CONTACT_SCHEMA
-from workbench.ui.priorities import SETTING, PrioritiesView, rescore
-from workbench.ui.state import WorkbenchState
+from workbench.ui.priorities import PrioritiesView
+from workbench.ui.session import Session
 from workbench.workspace import Workspace
 
 SCRIPT = "<script>alert(1)</script>"
@@ -42,7 +43,7 @@ def scripted_model():
 
 def test_first_row_and_its_contributions_by_hand():
     # pay-bill: 2 contacts, cost 20 -> both maxima -> 50 + 50 points; place-order: 1/2 and 5/20 -> 25 + 12.5
-    view = PrioritiesView(state=WorkbenchState(model=scripted_model(), events=EVENTS), weights=VOLUME_AND_COST)
+    view = PrioritiesView(session=Session.from_frames(scripted_model(), EVENTS), weights=VOLUME_AND_COST)
     table = view.table.value
     first = table.iloc[0]
     assert (first["id"], first["rank"], first["score"]) == ("pay-bill", 1, pytest.approx(100.0))
@@ -54,7 +55,7 @@ def test_first_row_and_its_contributions_by_hand():
 
 
 def test_explanation_escapes_a_script_label():
-    view = PrioritiesView(state=WorkbenchState(model=scripted_model(), events=EVENTS), weights=VOLUME_AND_COST)
+    view = PrioritiesView(session=Session.from_frames(scripted_model(), EVENTS), weights=VOLUME_AND_COST)
     text = view.explanation.object
     assert "&lt;script&gt;alert(1)&lt;/script&gt; ranks 1st" in text
     assert SCRIPT not in text
@@ -62,29 +63,29 @@ def test_explanation_escapes_a_script_label():
 
 
 def test_scatter_selection_filters_the_table():
-    view = PrioritiesView(state=WorkbenchState(model=small_model(), events=EVENTS), weights=VOLUME_AND_COST)
+    view = PrioritiesView(session=Session.from_frames(small_model(), EVENTS), weights=VOLUME_AND_COST)
     points = view.scatter()
     assert points.dimension_values("volume").tolist()[:2] == [2, 1]
     assert points.dimension_values("id").tolist()[:2] == ["pay-bill", "place-order"]
-    view.selection.event(index=[1])
+    view.picked.event(index=[1])
     assert view.selected == ["place-order"]
     assert view.table.value["id"].tolist() == ["place-order"]
     assert "Showing 1 of 5 items" in view.note.object
-    view.selection.event(index=[])
+    view.picked.event(index=[])
     assert len(view.table.value) == 5
 
 
-def test_selecting_rows_sets_the_state_reason_and_journey():
-    state = WorkbenchState(model=small_model(), events=EVENTS)
-    view = PrioritiesView(state=state, weights=VOLUME_AND_COST)
+def test_selecting_rows_selects_the_reason_and_journey():
+    session = Session.from_frames(small_model(), EVENTS)
+    view = PrioritiesView(session=session, weights=VOLUME_AND_COST)
     view.table.selection = [1]
-    assert state.reason == "place-order"
+    assert session.selection.reason == "place-order"
     assert "I place an order ranks 2nd" in view.explanation.object
     view.level = "journey"
     journeys = view.table.value["id"].tolist()
     assert sorted(journeys) == ["i-join", "i-move-house"]
     view.table.selection = [journeys.index("i-join")]
-    assert state.journey == "i-join"
+    assert session.selection.journey == "i-join"
 
 
 def test_rescoring_equals_ranking_again_with_the_new_weights():
@@ -97,38 +98,34 @@ def test_rescoring_equals_ranking_again_with_the_new_weights():
 
 def test_editor_saves_weights_and_viewer_cannot(tmp_path):
     ws = Workspace.create(tmp_path / "ws", model=small_model())
-    editor = PrioritiesView(state=WorkbenchState(ws, events=EVENTS, can_edit=True))
+    editor = PrioritiesView(session=Session.of_workspace(ws, can_edit=True))
     assert not editor.sliders["cost"].disabled
     editor.sliders["cost"].value = 2.0
     assert editor.weights.cost == 2.0
     assert editor.save_weights()
     assert ws.store.get_setting(SETTING, {})["cost"] == 2.0
-    assert editor.state.message == "Saved: priority weights."
+    assert editor.session.message == "Saved: priority weights."
 
-    viewer_state = WorkbenchState(ws, events=EVENTS)
-    viewer = PrioritiesView(state=viewer_state)
+    viewer_session = Session.of_workspace(ws)
+    viewer = PrioritiesView(session=viewer_session)
     assert viewer.weights.cost == 2.0  # read from the store
     assert all(slider.disabled for slider in viewer.sliders.values())
     assert not viewer.save_button.visible
     viewer.weights = replace(viewer.weights, cost=4.0)
     assert not viewer.save_weights()
     assert ws.store.get_setting(SETTING, {})["cost"] == 2.0
-    assert "read-only" in viewer_state.message
+    assert "read-only" in viewer_session.message
 
 
 def test_two_editors_saving_weights_conflict_and_nothing_is_lost(tmp_path):
-    from workbench.ui.priorities import PrioritiesView
-    from workbench.ui.state import WorkbenchState
-    from workbench.workspace import Workspace
-
     ws = Workspace.create(tmp_path / "ws", model=small_model())
-    first = PrioritiesView(state=WorkbenchState(ws, can_edit=True))
-    second = PrioritiesView(state=WorkbenchState(Workspace.open(tmp_path / "ws"), can_edit=True))
+    first = PrioritiesView(session=Session.of_workspace(ws, can_edit=True))
+    second = PrioritiesView(session=Session.of_workspace(Workspace.open(tmp_path / "ws"), can_edit=True))
     first.sliders["volume"].value = 3.0
     assert first.save_weights()
     second.sliders["cost"].value = 2.0
     assert not second.save_weights()  # based on the weights as they were before the first save
-    assert "changed by someone else" in second.state.message
+    assert "changed by someone else" in second.session.message
     assert ws.store.get_setting("priority.weights")["volume"] == 3.0
     assert second.weights.volume == 3.0  # the second editor now sees the first editor's weights
     ws.close()

@@ -217,6 +217,12 @@ def priority_scores(frame: pl.DataFrame, model: Model, *, level: str = "reason",
     return out if top is None else out.head(top)
 
 
+def rescore(ranked: pl.DataFrame, model: Model, level: str, weights: PriorityWeights) -> pl.DataFrame:
+    """Re-score a ``priorities`` / ``priority_scores`` result with other weights, without measuring again."""
+    kpis = [c for c in (*KPIS, "strategic_weight") if c in ranked.columns]
+    return priority_scores(ranked.select(pl.col("id").alias(level), *kpis), model, level=level, weights=weights)
+
+
 def explain(row: Mapping[str, Any] | pl.DataFrame) -> str:
     """One line saying why an item ranks where it does, from a row of ``priorities``.
 

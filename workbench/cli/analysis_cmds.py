@@ -14,11 +14,9 @@ PERCENT, POINTS, EUROS = "{:.1%}", "{:+.0f}", "€{:,.0f}"
 
 
 def _workspace_events(path: Path):
-    from workbench.sources.registry import contacts
-
     ws = open_workspace(path)
     model = ws.load()
-    return ws, model, contacts(ws.store, ws.path, model).frame
+    return ws, model, ws.contacts(model).frame
 
 
 def _filters(segment: list[str] | None, channel: list[str] | None) -> dict[str, list[str]]:

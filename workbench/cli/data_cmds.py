@@ -140,12 +140,11 @@ def sources_list(path: WorkspacePath) -> None:
 @sources_app.command("check")
 def sources_check(path: WorkspacePath) -> None:
     """Load every source now: rows read, kept, set aside, ignored and unmapped, with located examples."""
-    from workbench.sources.registry import contacts
     from workbench.sources.report import SourceRejected
 
     ws = open_workspace(path)
     try:
-        result = contacts(ws.store, ws.path)
+        result = ws.contacts()
     except (SourceRejected, ValueError) as exc:
         raise fail(str(exc)) from None
     out.print(result.report or "no sources yet", markup=False)
@@ -175,7 +174,7 @@ def crosswalk_cmd(
     """Show, edit, import or export the crosswalk from the organisation's reason codes to contact reasons."""
     from workbench.interchange import ImportRejected
     from workbench.sources.crosswalk import Crosswalk
-    from workbench.sources.registry import contacts, get_crosswalk, set_crosswalk, set_mapping
+    from workbench.sources.registry import get_crosswalk, set_crosswalk, set_mapping
 
     ws = open_workspace(path)
     model = ws.load()
@@ -193,7 +192,7 @@ def crosswalk_cmd(
         crosswalk.write(export_file)
         out.print(f"wrote {len(crosswalk)} codes to {export_file}", markup=False)
     if unmapped:
-        frame = contacts(ws.store, ws.path, model).frame
+        frame = ws.contacts(model).frame
         table = crosswalk.unmapped(frame.collect())
         if table.is_empty():
             out.print("every source code is mapped")
@@ -264,12 +263,10 @@ def metrics_cmd(
     from workbench.metrics import measure
     from workbench.metrics.labels import with_labels
     from workbench.metrics.model_dims import dimensions
-    from workbench.sources.registry import contacts
-
     ws = open_workspace(path)
     model = ws.load()
     try:
-        frame = measure(contacts(ws.store, ws.path, model).frame, by=[b.strip() for b in by.split(",") if b.strip()],
+        frame = measure(ws.contacts(model).frame, by=[b.strip() for b in by.split(",") if b.strip()],
                         kpis=kpi, period=period, dims=dimensions(model), filters=_pairs(filter_, "filter"),
                         repeat_days=repeat_days, custom=ws.store.get_setting(CUSTOM_KPIS, []) or None)
     except ValueError as exc:

@@ -47,9 +47,7 @@ def model_of(ws_or_model: Any) -> Model:
 
 def events_of(ws: Any, model: Model | None = None) -> pl.DataFrame:
     """The contact events of a workspace (every registered source, crosswalked) as a DataFrame."""
-    from workbench.sources.registry import contacts
-
-    return contacts(ws.store, ws.path, model).frame.collect()
+    return ws.contacts(model).frame.collect()
 
 
 def quoted(items: list[str], limit: int = 5, quote: bool = True) -> str:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
+import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from workbench.files import OutputError, atomic_path
 from workbench.metrics.custom import CustomKpi, parse_custom_kpis
 from workbench.metrics.dimensions import Dimensions
 from workbench.metrics.kpis import CATALOGUE, DEFAULT_KPIS
@@ -73,26 +73,32 @@ def kpi_definitions(kpis: list[str] | None = None, custom: list | None = None) -
 
 
 class MetricsCache:
-    """Computed aggregates stored as ``<fingerprint>.parquet`` in ``folder``.
+    """Computed aggregates stored as ``<prefix><fingerprint>.parquet`` in ``folder``.
 
     Files are written to a temporary file and renamed into place, so concurrent processes never read
-    half a file (two processes computing the same key both write the same result). ``hits`` and
-    ``misses`` count what ``get_or_compute`` did.
+    half a file (two processes computing the same key both write the same result). A folder that cannot
+    be written is not an error: the frame is computed and returned, ``problem`` says why it was not kept
+    (a server then serves from memory). ``hits`` and ``misses`` count what ``get_or_compute`` did.
     """
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
         self.hits = 0
         self.misses = 0
+        self.problem = ""
 
-    def path_for(self, key_parts: Any) -> Path:
+    def path_for(self, key_parts: Any, prefix: str = "") -> Path:
         """The file that holds (or will hold) the aggregate for ``key_parts``."""
-        return self.folder / f"{fingerprint(key_parts)}.parquet"
+        return self.folder / f"{prefix}{fingerprint(key_parts)}.parquet"
 
-    def get_or_compute(self, key_parts: Any, compute: Callable[[], pl.DataFrame]) -> pl.DataFrame:
-        """The stored frame for ``key_parts``, or ``compute()`` stored and returned."""
-        path = self.path_for(key_parts)
+    def get_or_compute(self, key_parts: Any, compute: Callable[[], pl.DataFrame], *, prefix: str = "",
+                       keep_one: bool = False) -> pl.DataFrame:
+        """The stored frame for ``key_parts``, or ``compute()`` stored and returned.
+
+        ``keep_one`` removes the other files with the same ``prefix`` once a new one is stored (one cube
+        per workspace, say).
+        """
+        path = self.path_for(key_parts, prefix)
         if path.exists():
             try:
                 frame = pl.read_parquet(path)
@@ -103,14 +109,18 @@ class MetricsCache:
                 return frame
         self.misses += 1
         frame = compute()
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{path.stem[:16]}-", suffix=".tmp")
-        os.close(fd)
         try:
-            frame.write_parquet(tmp)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.remove(tmp)
+            with atomic_path(path) as tmp:
+                frame.write_parquet(tmp)
+        except OutputError as exc:
+            self.problem = f"the cache could not be written, so figures are kept in memory only: {exc}"
+            warnings.warn(self.problem, stacklevel=2)
+            return frame
+        self.problem = ""
+        if keep_one:
+            for old in self.folder.glob(f"{prefix}*.parquet"):
+                if old != path:
+                    old.unlink(missing_ok=True)
         return frame
 
     def measure(self, events: pl.LazyFrame | pl.DataFrame, *, data_version: str | Path | list,

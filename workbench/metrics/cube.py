@@ -6,13 +6,12 @@ So the KPIs of any group of cells — a phase, a journey, a segment in one month
 the summed parts exactly as ``measure`` computes them from the events: NPS from its responses, rates
 from their counts, never an average of cell values. Repeat flags are marked on all events before the
 cube is built, as ``measure`` marks them before filters. A cube of ten million contacts has a few
-ten thousand cells and answers in milliseconds; it is kept on disk per workspace and rebuilt only
-when the data, the crosswalk or the model's dimensions change.
+ten thousand cells and answers in milliseconds; the dataset keeps it on disk per workspace and
+rebuilds it only when the data, the crosswalk or the channels change (``workbench.dataset``).
 """
 
 from __future__ import annotations
 
-import glob
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,36 +98,3 @@ class Cube:
 
 def _parts(schema: pl.Schema | None, kpis: Sequence[str] = CUBE_KPIS) -> Parts:
     return Parts(list(kpis), schema or pl.Schema())
-
-
-def workspace_cube(workspace, events: pl.LazyFrame, dims: Dimensions, *, repeat_days: int = 7) -> Cube:
-    """The cube of a workspace's contact data, read from its ``cache/`` when nothing it depends on changed.
-
-    The key covers the declared sources (and the size and time of every file they name), the crosswalk,
-    the model's dimension tables and the repeat window; anything else changing gives a new cube.
-    """
-    from workbench.metrics.cache import fingerprint
-    from workbench.sources.registry import get_crosswalk, list_sources
-
-    specs = list_sources(workspace.store)
-    files = [f for s in specs if s.kind != "sql" for f in _source_files(workspace.path, s.location)]
-    key = fingerprint([s.to_dict() for s in specs], files, get_crosswalk(workspace.store).targets, dims,
-                      repeat_days, "cube/1")
-    path = Path(workspace.cache_dir) / f"cube-{key[:24]}.parquet"
-    if path.exists():
-        return Cube.read(path, repeat_days)
-    cube = Cube.build(events, dims, repeat_days=repeat_days)
-    cube.write(path)
-    for old in path.parent.glob("cube-*.parquet"):
-        if old != path:
-            old.unlink(missing_ok=True)
-    return cube
-
-
-def _source_files(workspace: Path, location: str) -> list[Path]:
-    """The files (or folders) a source location names; a glob is expanded, a missing path left out."""
-    path = Path(location).expanduser()
-    path = path if path.is_absolute() else Path(workspace) / path
-    if any(c in str(path) for c in "*?["):
-        return sorted(Path(p) for p in glob.glob(str(path), recursive=True))
-    return [path] if path.exists() else []

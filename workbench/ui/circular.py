@@ -2,7 +2,7 @@
 
 Sectors are sized by the number of reasons (each reason gets the same angle) or by contact volume, and
 coloured by the chosen KPI on one scale shared by the three rings. Hovering shows labels and figures
-(Bokeh renders tooltip fields as text); clicking a reason sector selects it (``state.reason``).
+(Bokeh renders tooltip fields as text); clicking a reason sector selects it (``selection.reason``).
 """
 
 from __future__ import annotations
@@ -16,64 +16,12 @@ import polars as pl
 from bokeh.models import ColumnDataSource, HoverTool, TapTool
 from bokeh.plotting import figure
 
-from workbench.model import Model
-from workbench.ui.format import colour_scale, format_kpi, legend_html, text_colour
-from workbench.ui.state import WorkbenchState
+from workbench.display.formats import text_colour
+from workbench.display.lifecycle import RINGS, circle_layout, ring_frames
+from workbench.ui.format import legend_html
+from workbench.ui.view import View
 
-RINGS = {"stage": (0.30, 0.56), "phase": (0.57, 0.80), "reason": (0.81, 0.97)}
-CENTRE = 0.28
-
-
-def circle_layout(model: Model, weights: dict[str, float] | None = None) -> pl.DataFrame:
-    """Each reason's sector as fractions of the full turn: reason, phase, stage, t0, t1 (model order).
-
-    ``weights`` (reason → size, e.g. volume) default to 1 per reason; a reason missing from them gets 0.
-    When every weight is 0 the reasons share the circle equally.
-
-    Examples
-    --------
-    >>> from workbench.model import Model, Stage, Phase, ContactReason
-    >>> m = Model().add(Stage("s", "S"), Phase("p", "s", "P"), ContactReason("a", "p", "A"),
-    ...                 ContactReason("b", "p", "B"))
-    >>> circle_layout(m, {"a": 3, "b": 1}).select("reason", "t0", "t1").rows()
-    [('a', 0.0, 0.75), ('b', 0.75, 1.0)]
-    """
-    order = [(r.id, p.id, s.id) for s in model.stages.values() for p in model.phases_of(s.id)
-             for r in model.reasons_of(p.id)]
-    sizes = [1.0 if weights is None else float(weights.get(r, 0) or 0) for r, _, _ in order]
-    total = sum(sizes)
-    if total <= 0:
-        sizes, total = [1.0] * len(order), float(len(order) or 1)
-    t, rows = 0.0, []
-    for (reason, phase, stage), size in zip(order, sizes, strict=True):
-        rows.append((reason, phase, stage, t, t + size / total))
-        t += size / total
-    return pl.DataFrame(rows, schema=["reason", "phase", "stage", "t0", "t1"], orient="row")
-
-
-def ring_frames(model: Model, layout: pl.DataFrame, values: dict[str, pl.DataFrame],
-                kpi: str) -> dict[str, pl.DataFrame]:
-    """Per ring (stage, phase, reason): id, label, t0, t1, reasons, value, text, colour.
-
-    ``values[ring]`` holds the KPI measured by that ring's dimension (a column named like the ring, and
-    ``kpi``); all rings share one colour scale.
-    """
-    out = {}
-    for ring in RINGS:
-        spans = (layout.group_by(ring, maintain_order=True)
-                 .agg(pl.col("t0").min(), pl.col("t1").max(), pl.len().alias("reasons"))
-                 .rename({ring: "id"}))
-        items = getattr(model, f"{ring}s")
-        measured = values[ring].select(pl.col(ring).alias("id"), pl.col(kpi).cast(pl.Float64).alias("value"))
-        out[ring] = (spans.with_columns(pl.col("id").replace_strict(
-            {k: v.label for k, v in items.items()}, return_dtype=pl.String).alias("label"))
-            .join(measured, on="id", how="left", maintain_order="left"))
-    scale = colour_scale(kpi, [v for f in out.values() for v in f["value"].to_list()])
-    for ring, frame in out.items():
-        out[ring] = frame.with_columns(
-            pl.Series("text", [format_kpi(kpi, v) for v in frame["value"]], pl.String),
-            pl.Series("colour", [scale.colour(v) for v in frame["value"]], pl.String))
-    return out
+CENTRE = 0.28  # radius of the customer in the middle
 
 
 def _angles(frame: pl.DataFrame) -> dict[str, list[float]]:
@@ -122,41 +70,39 @@ def _ring_labels(fig, frame: pl.DataFrame, radius: float, width: int, font: str,
              text_baseline="middle", text_font_size=font, text_color=[text_colour(c) for c in shown["colour"]])
 
 
-class CircularView(pn.viewable.Viewer):
-    """The framework as a circle coloured by ``state.kpi``; clicking a reason sector sets ``state.reason``."""
-
-    state = param.ClassSelector(class_=WorkbenchState)
+class CircularView(View):
+    """The framework as a circle coloured by the chosen KPI; clicking a reason sector selects it."""
     size_by = param.Selector(default="reasons", objects=["reasons", "volume"],
                              doc="Sector size: equal per reason, or by contact volume")
 
     def rings(self) -> dict[str, pl.DataFrame]:
         """The ring frames for the current KPI, filters and ``size_by`` (see :func:`ring_frames`)."""
-        kpi = self.state.kpi
+        kpi = self.selection.kpi
         kpis = list(dict.fromkeys([kpi, "volume"]))
-        values = {ring: self.state.measure([ring], kpis) for ring in RINGS}
+        values = {ring: self.data.measure([ring], kpis, self.selection.filter) for ring in RINGS}
         weights = None
         if self.size_by == "volume":
             weights = dict(values["reason"].select("reason", "volume").iter_rows())
-        return ring_frames(self.state.model, circle_layout(self.state.model, weights), values, kpi)
+        return ring_frames(self.model, circle_layout(self.model, weights), values, kpi)
 
-    @param.depends("state.kpi", "state.period", "state.segment", "state.channel", "state.model", "size_by")
+    @param.depends("selection.kpi", "selection.filter", "session.data", "size_by")
     def _plot(self):
-        fig, source = circle_figure(self.rings(), self.state.kpi_label())
+        fig, source = circle_figure(self.rings(), self.selection.kpi_label())
         ids = source.data["id"]
-        if self.state.reason in ids:
-            source.selected.indices = [ids.index(self.state.reason)]
+        if self.selection.reason in ids:
+            source.selected.indices = [ids.index(self.selection.reason)]
 
         def on_tap(attr, old, new):
             if new:
-                self.state.reason = ids[new[0]]
+                self.selection.reason = ids[new[0]]
 
         source.selected.on_change("indices", on_tap)
         return pn.pane.Bokeh(fig)
 
-    @param.depends("state.kpi", "state.period", "state.segment", "state.channel", "state.model", "size_by")
+    @param.depends("selection.kpi", "selection.filter", "session.data", "size_by")
     def _legend(self):
         values = [v for frame in self.rings().values() for v in frame["value"].to_list()]
-        return pn.pane.HTML(legend_html(self.state.kpi, values))
+        return pn.pane.HTML(legend_html(self.selection.kpi, values))
 
     def __panel__(self):
         toggle = pn.widgets.RadioButtonGroup.from_param(self.param.size_by)

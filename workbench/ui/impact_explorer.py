@@ -7,7 +7,7 @@ node's kind is part of its id), so every link reads left to right and its width 
 
 from __future__ import annotations
 
-from collections import OrderedDict
+import html
 
 import holoviews as hv
 import holoviews.plotting.bokeh  # noqa: F401  (registers the Bokeh backend for .opts)
@@ -15,17 +15,17 @@ import panel as pn
 import param
 import polars as pl
 
-from workbench.analysis.impact import Impact, dependencies, impact
-from workbench.ui.format import format_kpi
-from workbench.ui.priorities import kpi_formatters
-from workbench.ui.state import WorkbenchState
+from workbench.analysis.impact import Impact, dependencies
+from workbench.display.choices import choices
+from workbench.display.formats import format_kpi
+from workbench.display.impact import TOP_REASONS, reasons_table, sankey_frames
+from workbench.ui.format import kpi_formatters
+from workbench.ui.view import View
 
 NO_CHANNEL = ""
-TOP_REASONS = 15
 HEADLINES = (("reasons", "Contact reasons", "volume"), ("journeys", "Journeys", "volume"),
              ("steps", "Journey steps", "volume"), ("contacts", "Contacts", "volume"),
              ("customers", "Distinct customers", "customers"), ("cost", "Cost", "cost"), ("nps", "NPS", "nps"))
-_CACHE_SIZE = 16
 REASON_TITLES = {"label": "Contact reason", "hit_by": "Hit by", "volume": "Contacts", "affected_volume": "Hit",
                  "channel_volume": "In the channel", "customers": "Customers", "cost": "Cost", "nps": "NPS"}
 STEP_TITLES = {"journey_label": "Journey", "state": "State", "step_label": "Step", "reason_label": "Contact reason"}
@@ -43,51 +43,9 @@ def headline_html(totals: pl.DataFrame) -> str:
     return f'<div style="display:flex;gap:10px;flex-wrap:wrap">{cards}</div>'
 
 
-def reasons_table(result: Impact) -> pl.DataFrame:
-    """Affected reasons: label, what hits it (labels), its contacts, those hit, customers, cost, NPS;
-    by contacts hit."""
-    via = result.links.group_by("reason", maintain_order=True).agg(
-        pl.col("source_label").unique(maintain_order=True).str.join(", ").alias("hit_by"))
-    extra = ["channel_volume"] if "channel_volume" in result.reasons.columns else []
-    return (result.reasons.join(via, on="reason", how="left", maintain_order="left")
-            .select("reason", "label", "hit_by", "volume", "affected_volume", *extra, "customers", "cost", "nps")
-            .sort(["affected_volume", "reason"], descending=[True, False]))
-
-
-def sankey_frames(result: Impact, top: int = TOP_REASONS) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Nodes (id, label, kind) and edges (source, target, value: contacts) of the Sankey.
-
-    The ``top`` reasons by contacts hit are drawn; the others are merged into one "Other reasons" node.
-    A reason that no journey uses flows into a "No journey uses it" node, so every reason sits in the
-    middle column. Links without contacts are left out; future-state journeys are marked "(future)".
-    """
-    graph = result.graph()
-    ranked = result.reasons.sort(["affected_volume", "reason"], descending=[True, False])
-    kept = set(ranked.head(top)["reason"].to_list())
-    others = ranked.height - len(kept)
-    other_id, none_id = "reason:__other", "journey:__none"
-    merge = {f"reason:{r}": other_id for r in ranked["reason"].to_list() if r not in kept}
-    edges = graph.edges.with_columns(pl.col("source").replace(merge), pl.col("target").replace(merge))
-    with_journey = set(edges.filter(pl.col("target").str.starts_with("journey:"))["source"].to_list())
-    lone = (result.reasons.select(pl.concat_str(pl.lit("reason:"), "reason").replace(merge).alias("source"),
-                                  pl.lit(none_id).alias("target"), pl.col("affected_volume").alias("value"))
-            .filter(~pl.col("source").is_in(list(with_journey))))
-    edges = (pl.concat([edges, lone], how="vertical_relaxed").group_by("source", "target", maintain_order=True)
-             .agg(pl.col("value").sum()).filter(pl.col("value") > 0))
-    future = set(result.journeys.filter(pl.col("state") == "future")["journey"].to_list())
-    nodes = pl.concat([
-        graph.nodes.select("id", pl.when(pl.col("kind").eq("journey") & pl.col("key").is_in(list(future)))
-                           .then(pl.col("label") + " (future)").otherwise("label").alias("label"), "kind"),
-        pl.DataFrame({"id": [other_id, none_id], "label": [f"Other reasons ({others})", "No journey uses it"],
-                      "kind": ["reason", "journey"]})])
-    used = set(edges["source"].to_list()) | set(edges["target"].to_list())
-    return nodes.filter(pl.col("id").is_in(list(used))).unique("id", maintain_order=True), edges
-
-
-class ImpactExplorer(pn.viewable.Viewer):
+class ImpactExplorer(View):
     """Choose IT systems, processes and a channel to close; see what they hit. Plus journey dependencies."""
 
-    state = param.ClassSelector(class_=WorkbenchState)
     systems = param.ListSelector(default=[], objects=[])
     processes = param.ListSelector(default=[], objects=[])
     channel = param.Selector(default=NO_CHANNEL, objects=[NO_CHANNEL], doc="A channel to be closed")
@@ -95,55 +53,44 @@ class ImpactExplorer(pn.viewable.Viewer):
     def __init__(self, **params):
         chosen = {k: params.pop(k) for k in ("systems", "processes", "channel") if k in params}
         super().__init__(**params)
-        self._cache: OrderedDict[tuple, Impact] = OrderedDict()
-        self.journey_select = pn.widgets.Select(name="Journey")
-        self.journey_select.param.watch(self._on_journey, "value")
+        self.journey_select = pn.widgets.Select.from_param(self.selection.param.journey, name="Journey")
         self._choices()
         self.param.update(**chosen)
+        # option labels are user text: MultiChoice renders them as HTML, so they are escaped here
         self.chooser = pn.Column(
             pn.widgets.MultiChoice.from_param(self.param.systems, name="IT systems", width=300),
             pn.widgets.MultiChoice.from_param(self.param.processes, name="Back-office processes", width=300),
             pn.widgets.Select.from_param(self.param.channel, name="Channel to be closed", width=300), width=320)
 
-    @param.depends("state.model", watch=True)
+    @param.depends("session.data", watch=True)
     def _choices(self) -> None:
-        model = self.state.model
-        self.param.systems.objects = {s.label: s.id for s in model.systems.values()}
-        self.param.processes.objects = {p.label: p.id for p in model.processes.values()}
-        self.param.channel.objects = {"(none)": NO_CHANNEL, **{c.label: c.id for c in model.channels.values()}}
+        model = self.model
+        self.param.systems.objects = {html.escape(k): v for k, v in choices(model, "system").items()}
+        self.param.processes.objects = {html.escape(k): v for k, v in choices(model, "process").items()}
+        self.param.channel.objects = {"(none)": NO_CHANNEL, **choices(model, "channel")}
         self.systems = [s for s in self.systems if s in model.systems]
         self.processes = [p for p in self.processes if p in model.processes]
         if self.channel not in model.channels:
             self.channel = NO_CHANNEL
-        self.journey_select.options = {j.label: j.id for j in model.journeys.values()}
-        self._follow_journey()
 
     # -- data -------------------------------------------------------------------------------------------
     def result(self) -> Impact | None:
-        """``impact`` of the chosen items on the filtered events (memoised); None when nothing is chosen."""
+        """What the chosen items hit under the current filters; None when nothing is chosen."""
         channels = [self.channel] if self.channel else []
         if not (self.systems or self.processes or channels):
             return None
-        key = (tuple(self.systems), tuple(self.processes), tuple(channels), tuple(self.state.filters().items()),
-               self.state.model_key())
-        if key not in self._cache:
-            self._cache[key] = impact(self.state.model, self.state.events(), systems=self.systems,
-                                      processes=self.processes, channels=channels, dims=self.state.dims)
-            if len(self._cache) > _CACHE_SIZE:
-                self._cache.popitem(last=False)
-        self._cache.move_to_end(key)
-        return self._cache[key]
+        return self.data.impact(systems=self.systems, processes=self.processes, channels=channels,
+                                filters=self.selection.filter)
 
     # -- views ------------------------------------------------------------------------------------------
-    @param.depends("systems", "processes", "channel", "state.period", "state.segment", "state.channel",
-                   "state.model")
+    @param.depends("systems", "processes", "channel", "selection.filter", "session.data")
     def impact_view(self):
         result = self.result()
         if result is None:
             return pn.pane.Markdown("Choose at least one IT system, process or channel to see what it hits.")
         reasons = reasons_table(result)
         journeys = result.journeys.with_columns(
-            pl.col("reason").replace_strict({r.id: r.label for r in self.state.model.reasons.values()},
+            pl.col("reason").replace_strict({r.id: r.label for r in self.model.reasons.values()},
                                             default=pl.col("reason")).alias("reason_label"))
         segments = result.segments
         return pn.Column(
@@ -176,24 +123,15 @@ class ImpactExplorer(pn.viewable.Viewer):
                                     page_size=15, sizing_mode="stretch_width", layout="fit_data_table")
 
     # -- journey dependencies ---------------------------------------------------------------------------
-    @param.depends("state.journey", watch=True)
-    def _follow_journey(self) -> None:
-        if self.state.journey in self.state.model.journeys:
-            self.journey_select.value = self.state.journey
-
-    def _on_journey(self, event) -> None:
-        if event.new and event.new != self.state.journey:
-            self.state.journey = event.new
-
-    @param.depends("state.journey", "state.model")
+    @param.depends("selection.journey", "session.data")
     def dependencies_view(self):
-        journey = self.state.journey
-        if journey not in self.state.model.journeys:
+        journey = self.selection.journey
+        if journey not in self.model.journeys:
             return pn.pane.Markdown("Choose a journey.")
-        deps = dependencies(self.state.model, journey).with_columns(
+        deps = dependencies(self.model, journey).with_columns(
             pl.col("kind").replace_strict({"process": "Process", "system": "IT system"}, default="—"),
             pl.col("label").fill_null("(none linked)"))
-        title = self.state.label("journeys", journey)
+        title = html.escape(self.model.journey_title(journey))
         return pn.Column(
             pn.pane.HTML(f"<h4>What <em>{title}</em> depends on</h4><p>Each contact reason of the journey (in "
                          "step order) and the processes and IT systems behind it.</p>"),

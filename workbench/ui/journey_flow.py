@@ -13,15 +13,12 @@ view; see :func:`workbench.analysis.conformance.conformance`). Customers with a 
 a busy journey reason would otherwise drown the deviations of the customers who really walk it.
 
 Mining 1M events takes a second or two: the views compute only when shown (lazy), in a worker thread
-with a loading indicator, and memoise per filters, level and journey.
+with a loading indicator; the Dataset remembers the results for every session.
 """
 
 from __future__ import annotations
 
 import asyncio
-import math
-from collections import OrderedDict
-from typing import NamedTuple
 
 import holoviews as hv
 import holoviews.plotting.bokeh  # noqa: F401  (registers the Bokeh backend for .opts)
@@ -29,17 +26,13 @@ import panel as pn
 import param
 import polars as pl
 
-from workbench.analysis.conformance import Conformance, conformance, describe_rule
-from workbench.analysis.mining import OrderedLog, directly_follows, order_events, variants, with_level
-from workbench.model import Model
-from workbench.ui.priorities import kpi_formatters
-from workbench.ui.state import WorkbenchState
+from workbench.analysis.conformance import describe_rule
+from workbench.analysis.conformance_summary import DEVIATIONS, Checked
+from workbench.dataset import Mined
+from workbench.display.flow import COLOURS, LEVELS, dfg_layout, step_bars, top_edges, variants_table
+from workbench.ui.format import kpi_formatters
+from workbench.ui.view import View
 
-LEVELS = {"reason": "Contact reasons", "phase": "Phases", "stage": "Stages"}
-KINDS = {"reason": "reasons", "phase": "phases", "stage": "stages"}
-COLOURS = {"forward": "#2171b5", "back": "#e6550d", "repeat": "#969696"}
-DEVIATIONS = {"share_skipped": "Skipped", "share_repeated": "Repeated", "share_out_of_order": "Out of order"}
-_CACHE_SIZE = 8
 # who is on a journey: the share (or, for "any", the number) of its distinct reasons a customer's contacts cover
 ON_JOURNEY = {"any": 1, "quarter": 0.25, "half": 0.5, "three-quarters": 0.75, "all": 1.0}
 ON_JOURNEY_LABELS = {"any of its reasons": "any", "a quarter of its reasons": "quarter",
@@ -48,153 +41,10 @@ ON_JOURNEY_LABELS = {"any of its reasons": "any", "a quarter of its reasons": "q
 GAPS = {"never": 0, "30 days": 30, "60 days": 60, "90 days": 90, "180 days": 180, "a year": 365}
 
 
-# -- data (plain functions, Polars) ------------------------------------------------------------------
-def event_log(events: pl.LazyFrame, model: Model, level: str) -> tuple[pl.LazyFrame, int]:
-    """customer_id, timestamp, activity (the reason, or its phase or stage); and how many events without a
-    reason were left out (mining refuses nulls)."""
-    lf = events.select("customer_id", "timestamp", "reason", "segment", "channel")
-    missing = lf.select(pl.col("reason").is_null().sum()).collect().item()
-    lf = lf.filter(pl.col("reason").is_not_null())
-    if level != "reason":
-        level_map = pl.DataFrame([(r.id, r.phase, model.phases[r.phase].stage) for r in model.reasons.values()],
-                                 schema=["reason", "phase", "stage"], orient="row")
-        lf = with_level(lf, level_map.select("reason", level), level)
-    return lf.with_columns(pl.col(level).alias("activity")), missing
-
-
-def model_order(model: Model, level: str) -> list[str]:
-    return list(getattr(model, KINDS[level]))
-
-
-def column_of(model: Model, level: str) -> dict[str, int]:
-    """Each node's column: the position of its life-cycle stage."""
-    stages = {s: i for i, s in enumerate(model.stages)}
-    if level == "stage":
-        return stages
-    if level == "phase":
-        return {p.id: stages[p.stage] for p in model.phases.values()}
-    return {r.id: stages[model.stage_of(r.id)] for r in model.reasons.values()}
-
-
-def top_edges(dfg: pl.DataFrame, top: int) -> pl.DataFrame:
-    """The ``top`` most frequent arcs of a directly-follows graph (ties by source, target)."""
-    return dfg.sort(["frequency", "source", "target"], descending=[True, False, False]).head(top)
-
-
-def dfg_layout(edges: pl.DataFrame, model: Model, level: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Nodes (node, label, x, y) of the arcs in columns by stage, and the arcs with their ``direction``
-    (forward | back | repeat, by model order) and drawn ``path`` (list of [x, y])."""
-    order = {n: i for i, n in enumerate(model_order(model, level))}
-    columns = column_of(model, level)
-    present = sorted(set(edges["source"].to_list()) | set(edges["target"].to_list()),
-                     key=lambda n: (order.get(n, len(order)), n))
-    rows, filled = [], {}
-    for n in present:
-        x = columns.get(n, max(columns.values(), default=0) + 1)
-        filled[x] = filled.get(x, 0) + 1
-        entity = getattr(model, KINDS[level]).get(n)
-        rows.append((n, entity.label if entity else n, float(x), -float(filled[x] - 1)))
-    nodes = pl.DataFrame(rows, schema=["node", "label", "x", "y"], orient="row")
-    where = {n: (x, y) for n, _, x, y in rows}
-    direction, paths = [], []
-    for s, t in edges.select("source", "target").iter_rows():
-        kind = "repeat" if s == t else ("forward" if order.get(t, -1) > order.get(s, -1) else "back")
-        direction.append(kind)
-        paths.append(_arc(where[s], where[t]))
-    arcs = edges.with_columns(pl.Series("direction", direction), pl.Series("path", paths))
-    return nodes, arcs
-
-
-def _arc(a: tuple[float, float], b: tuple[float, float], steps: int = 16) -> list[list[float]]:
-    """A quadratic curve from a to b bending to the right of the travel direction, with an arrowhead;
-    a small loop above-left of a when a == b."""
-    (x0, y0), (x1, y1) = a, b
-    if a == b:
-        return [[x0 - 0.12 + 0.12 * math.cos(t), y0 + 0.12 + 0.12 * math.sin(t)]
-                for t in (i * 2 * math.pi / steps - math.pi / 2 for i in range(steps + 1))]
-    dx, dy = x1 - x0, y1 - y0
-    length = math.hypot(dx, dy)
-    cx, cy = (x0 + x1) / 2 + 0.25 * dy, (y0 + y1) / 2 - 0.25 * dx  # control point, to the right
-    def bezier(t: float, p0: float, c: float, p1: float) -> float:
-        return (1 - t) ** 2 * p0 + 2 * (1 - t) * t * c + t ** 2 * p1
-
-    pts = [[bezier(t, x0, cx, x1), bezier(t, y0, cy, y1)] for t in (i / steps for i in range(steps + 1))]
-    ex, ey = pts[-1]
-    angle = math.atan2(ey - pts[-2][1], ex - pts[-2][0])
-    size = min(0.12, length / 4)
-    wings = [[ex - size * math.cos(angle + s), ey - size * math.sin(angle + s)] for s in (0.45, -0.45)]
-    return [*pts, wings[0], [ex, ey], wings[1]]
-
-
-def variants_table(ordered: OrderedLog, model: Model, level: str, top: int = 10) -> pl.DataFrame:
-    """The ``top`` variants: path (labels joined by →), steps, cases, share, cumulative share."""
-    labels = {k: v.label for k, v in getattr(model, KINDS[level]).items()}
-    frame = variants(ordered, activity="activity", top=top)
-    return frame.select(
-        pl.col("variant").list.eval(pl.element().replace(labels)).list.join(" → ").alias("path"),
-        pl.col("variant").list.len().alias("steps"), "cases", "share", "cumulative_share")
-
-
-def step_bars(result: Conformance | Checked, model: Model) -> pl.DataFrame:
-    """Per designed step and deviation: step (position and reason label), deviation, share of cases."""
-    return (result.per_step.with_columns(
-        pl.format("{}. {}", "position", pl.col("reason").replace({r.id: r.label for r in model.reasons.values()}))
-        .alias("step"))
-        .unpivot(on=list(DEVIATIONS), index=["position", "step"], variable_name="deviation", value_name="share")
-        .with_columns(pl.col("deviation").replace(DEVIATIONS))
-        .sort("position", maintain_order=True).select("step", "deviation", "share"))
-
-
-class Checked(NamedTuple):
-    """Conformance overall (``per_step``, ``extras``, ``summary`` without ``by`` columns) and the summary
-    by segment and by the channel of each customer's first contact in the journey. Every summary ends with
-    ``cases_touching_only``: customers touching the journey on too few of its reasons, not scored."""
-
-    per_step: pl.DataFrame
-    extras: pl.DataFrame
-    summary: pl.DataFrame
-    by_segment: pl.DataFrame
-    by_channel: pl.DataFrame
-
-
-def split_conformance(result: Conformance) -> Checked:
-    """Overall figures and per-segment / per-channel summaries from one ``conformance(by=[segment, channel])``
-    (one alignment pass instead of three): shares are re-weighted by the customers of each group."""
-    cases = result.cases
-    summary = [pl.len().cast(pl.Int64).alias("cases"), pl.col("fitness").mean().alias("mean_fitness"),
-               (pl.col("fitness") == 1).mean().alias("share_perfect")]
-    only = (result.summary.select("segment", "channel", "cases_touching_only")
-            if "cases_touching_only" in result.summary.columns else
-            pl.DataFrame(schema={"segment": pl.String, "channel": pl.String, "cases_touching_only": pl.Int64}))
-    sizes = cases.group_by("segment", "channel").agg(pl.len().alias("__n"))
-    total = max(cases.height, 1)
-    per_step = (result.per_step.join(sizes, on=["segment", "channel"], how="left", nulls_equal=True)
-                .group_by("position", "reason")
-                .agg(pl.col("cases_touching").sum(),
-                     *[(pl.col(c) * pl.col("__n")).sum().truediv(total).alias(c) for c in DEVIATIONS])
-                .sort("position"))
-    extras = (result.extras.group_by("reason").agg(pl.col("events").sum(), pl.col("cases").sum())
-              .with_columns((pl.col("cases") / total).alias("share_cases"))
-              .sort(["events", "reason"], descending=[True, False]))
-    return Checked(per_step, extras,
-                   cases.select(summary).with_columns(pl.lit(only["cases_touching_only"].sum(), pl.Int64)
-                                                      .alias("cases_touching_only")),
-                   _with_touching_only(cases.group_by("segment").agg(summary), only, "segment"),
-                   _with_touching_only(cases.group_by("channel").agg(summary), only, "channel"))
-
-
-def _with_touching_only(summary: pl.DataFrame, only: pl.DataFrame, column: str) -> pl.DataFrame:
-    """``summary`` per ``column`` with the touching-only customers of each group (groups of only those too)."""
-    counts = only.group_by(column).agg(pl.col("cases_touching_only").sum())
-    return (summary.join(counts, on=column, how="full", coalesce=True, nulls_equal=True)
-            .with_columns(pl.col("cases", "cases_touching_only").fill_null(0)).sort(column))
-
-
 # -- the component ----------------------------------------------------------------------------------
-class JourneyFlow(pn.viewable.Viewer):
+class JourneyFlow(View):
     """Actual customer paths (DFG and variants) at a level, and the conformance of a designed journey."""
 
-    state = param.ClassSelector(class_=WorkbenchState)
     level = param.Selector(default="reason", objects=list(LEVELS))
     top = param.Integer(default=20, bounds=(1, 200), doc="Arcs shown in the directly-follows graph")
     on_journey = param.Selector(default="half", objects=list(ON_JOURNEY), doc="""
@@ -204,52 +54,22 @@ class JourneyFlow(pn.viewable.Viewer):
 
     def __init__(self, **params):
         super().__init__(**params)
-        self._logs: OrderedDict[tuple, tuple[OrderedLog, pl.DataFrame, int]] = OrderedDict()
-        self._checks: OrderedDict[tuple, Checked] = OrderedDict()
-        self.journey_select = pn.widgets.Select(name="Designed journey", width=300)
-        self.journey_select.param.watch(lambda e: setattr(self.state, "journey", e.new) if e.new else None, "value")
-        self._journeys()
+        self.journey_select = pn.widgets.Select.from_param(self.selection.param.journey, name="Designed journey",
+                                                           width=300)
 
-    @param.depends("state.model", "state.journey", watch=True)
-    def _journeys(self) -> None:
-        self.journey_select.options = {j.label + (" (future)" if j.state == "future" else ""): j.id
-                                       for j in self.state.model.journeys.values()}
-        if self.state.journey in self.state.model.journeys:
-            self.journey_select.value = self.state.journey
-
-    # -- memoised computations --------------------------------------------------------------------------
-    def _key(self, *extra) -> tuple:
-        return (*extra, tuple(self.state.filters().items()), self.state.model_key())
-
-    def mined(self) -> tuple[OrderedLog, pl.DataFrame, int]:
+    # -- figures (the Dataset computes and remembers them) ---------------------------------------------
+    def mined(self) -> Mined:
         """The ordered log, its full directly-follows graph and the events left out, for the level."""
-        key = self._key(self.level)
-        if key not in self._logs:
-            log, missing = event_log(self.state.events(), self.state.model, self.level)
-            ordered = order_events(log, activity="activity")
-            self._logs[key] = (ordered, directly_follows(ordered, activity="activity"), missing)
-            if len(self._logs) > _CACHE_SIZE:
-                self._logs.popitem(last=False)
-        return self._logs[key]
+        return self.data.mine(self.level, self.selection.filter)
 
     def checked(self, journey: str) -> Checked | None:
         """Conformance of ``journey`` overall, by segment and by channel (None if it links no reason)."""
-        designed = self.state.model.designed_sequence(journey)
-        if not designed:
-            return None
-        key = self._key(journey, self.on_journey, self.gap_days)
-        if key not in self._checks:
-            log = self.state.events().filter(pl.col("reason").is_not_null())
-            self._checks[key] = split_conformance(conformance(
-                log, designed, by=["segment", "channel"], min_reasons=ON_JOURNEY[self.on_journey],
-                gap_days=self.gap_days or None))
-            if len(self._checks) > _CACHE_SIZE:
-                self._checks.popitem(last=False)
-        return self._checks[key]
+        return self.data.conformance(journey, self.selection.filter, min_reasons=ON_JOURNEY[self.on_journey],
+                                     gap_days=self.gap_days or None)
 
     # -- views ------------------------------------------------------------------------------------------
     def graph(self, edges: pl.DataFrame) -> hv.Overlay:
-        nodes, arcs = dfg_layout(edges, self.state.model, self.level)
+        nodes, arcs = dfg_layout(edges, self.model, self.level)
         peak = max(arcs["frequency"].max() or 1, 1)
         arcs = arcs.with_columns((1 + 9 * pl.col("frequency") / peak).alias("width"))
         tips = [("Arc", "@arc"), ("Transitions", "@frequency{0,0}")]
@@ -265,7 +85,7 @@ class JourneyFlow(pn.viewable.Viewer):
             size=10, color="#333", tools=["hover"], hover_tooltips=[("", "@label")])
         labels = hv.Labels(nodes.to_pandas(), ["x", "y"], "label").opts(
             text_align="left", xoffset=0.06, text_font_size="9pt", text_baseline="middle")
-        stages = list(self.state.model.stages.values())
+        stages = list(self.model.stages.values())
         ticks = [(i, s.label) for i, s in enumerate(stages)]
         height = max(360, 34 * (1 - float(nodes["y"].min() or 0)) + 80)
         return hv.Overlay([*lines, points, labels]).opts(
@@ -279,11 +99,12 @@ class JourneyFlow(pn.viewable.Viewer):
         return arcs.with_columns(pl.col("source").replace(names).alias("source_label"),
                                  pl.col("target").replace(names).alias("target_label"))
 
-    @param.depends("level", "top", "state.period", "state.segment", "state.channel", "state.model")
+    @param.depends("level", "top", "selection.filter", "session.data")
     async def paths_view(self):
-        ordered, dfg, missing = await asyncio.to_thread(self.mined)
+        mined = await asyncio.to_thread(self.mined)
+        dfg, missing = mined.dfg, mined.missing
         shown = top_edges(dfg, self.top)
-        table = await asyncio.to_thread(variants_table, ordered, self.state.model, self.level)
+        table = await asyncio.to_thread(variants_table, mined.ordered, self.model, self.level)
         note = f" {missing:,} contacts without a reason are left out." if missing else ""
         return pn.Column(
             pn.pane.Markdown(f"{dfg.height:,} distinct transitions between {LEVELS[self.level].lower()}; the "
@@ -301,23 +122,22 @@ class JourneyFlow(pn.viewable.Viewer):
 
     def rule(self, journey: str) -> str:
         """Who is on ``journey`` under the current settings, in words."""
-        distinct = len(set(self.state.model.designed_sequence(journey)))
+        distinct = len(set(self.model.designed_sequence(journey)))
         text = describe_rule(ON_JOURNEY[self.on_journey], self.gap_days or None, distinct)
         if self.gap_days:
             text += ", so a customer who walks it twice counts twice"
         return text[0].upper() + text[1:] + "."
 
-    @param.depends("state.journey", "state.period", "state.segment", "state.channel", "state.model", "on_journey",
-                   "gap_days")
+    @param.depends("selection.journey", "selection.filter", "session.data", "on_journey", "gap_days")
     async def conformance_view(self):
-        journey = self.state.journey
-        if journey not in self.state.model.journeys:
+        journey = self.selection.journey
+        if journey not in self.model.journeys:
             return pn.pane.Markdown("Choose a journey.")
         result = await asyncio.to_thread(self.checked, journey)
         if result is None:
             return pn.pane.Markdown("This journey has no step linked to a contact reason yet.")
         overall = result
-        model = self.state.model
+        model = self.model
         summary = overall.summary.row(0, named=True)
         rule = pn.pane.Markdown(f"*{self.rule(journey)}*", styles={"color": "#555"})
         if not summary["cases"]:

@@ -1,6 +1,6 @@
 """One journey: its steps in channel lanes, the emotion curve, and a table of steps with their reasons' KPIs.
 
-Follows ``state.journey`` (a selector sets it). When the journey has a current/future counterpart, a
+Follows ``selection.journey`` (a selector sets it). When the journey has a current/future counterpart, a
 toggle shows both side by side. Step KPIs are those of the linked reason under the current filters.
 """
 
@@ -14,62 +14,12 @@ import polars as pl
 from bokeh.models import BoxAnnotation, ColumnDataSource, FactorRange, HoverTool, Label, Range1d, Span
 from bokeh.plotting import figure
 
+from workbench.display.formats import format_kpi
+from workbench.display.journeys import NO_CHANNEL, STEP_KPIS, counterpart, episode_spans, journey_steps, lanes
 from workbench.model import Model
-from workbench.ui.format import format_kpi
-from workbench.ui.state import WorkbenchState
+from workbench.ui.view import View
 
-STEP_KPIS = ("volume", "nps", "repeat_rate")
-NOT_LINKED = "not linked"
-NO_CHANNEL = "(no channel)"
 EXPERIENCED, TARGET, MOMENT = "#d6604d", "#1a9850", "#ffbf00"
-
-
-def journey_steps(model: Model, journey: str, measured: pl.DataFrame | None = None) -> pl.DataFrame:
-    """The journey's steps in order with labels and their linked reason's KPIs (raw text, not escaped).
-
-    Columns: order (1…n), step, episode, episode_label, label, channel, channel_label, touchpoint, need,
-    emotion, target_emotion, moment_of_truth, reason, reason_label ("not linked" when unlinked) and the
-    ``STEP_KPIS`` from ``measured`` (``measure(by=["reason"])``; null when unlinked or no data).
-    """
-    rows = []
-    for i, s in enumerate(model.steps_of(journey), start=1):
-        episode = model.episodes.get(s.episode) if s.episode else None
-        channel = model.channels.get(s.channel) if s.channel else None
-        reason = model.reasons.get(s.reason) if s.reason else None
-        rows.append({
-            "order": i, "step": s.id, "episode": s.episode, "episode_label": episode.label if episode else "",
-            "label": s.label, "channel": s.channel,
-            "channel_label": channel.label if channel else (s.channel or NO_CHANNEL),
-            "touchpoint": s.touchpoint, "need": s.need, "emotion": s.emotion, "target_emotion": s.target_emotion,
-            "moment_of_truth": s.moment_of_truth, "reason": s.reason,
-            "reason_label": reason.label if reason else (s.reason or NOT_LINKED)})
-    schema = {"order": pl.Int64, "step": pl.String, "episode": pl.String, "episode_label": pl.String,
-              "label": pl.String, "channel": pl.String, "channel_label": pl.String, "touchpoint": pl.String,
-              "need": pl.String, "emotion": pl.Int64, "target_emotion": pl.Int64, "moment_of_truth": pl.Boolean,
-              "reason": pl.String, "reason_label": pl.String}
-    frame = pl.DataFrame(rows, schema=schema)
-    if measured is None:
-        return frame.with_columns(pl.lit(None, pl.Float64).alias(k) for k in STEP_KPIS)
-    kpis = measured.select("reason", *STEP_KPIS)
-    return frame.join(kpis, on="reason", how="left", maintain_order="left")
-
-
-def lanes(model: Model, steps: pl.DataFrame) -> list[str]:
-    """The channel lane labels the steps use, in model channel order (then "(no channel)"), top to bottom."""
-    used = set(steps["channel_label"].to_list())
-    out = [c.label for c in model.channels.values() if c.label in used]
-    return out + sorted(used - set(out))
-
-
-def episode_spans(steps: pl.DataFrame) -> list[tuple[str, int, int]]:
-    """Consecutive runs of steps in one episode: (episode label, first order, last order)."""
-    spans: list[tuple[str, int, int]] = []
-    for label, order in steps.select("episode_label", "order").iter_rows():
-        if spans and spans[-1][0] == label:
-            spans[-1] = (label, spans[-1][1], order)
-        else:
-            spans.append((label, order, order))
-    return spans
 
 
 def _shorten(text: str, width: int = 26) -> str:
@@ -148,44 +98,31 @@ def steps_table(steps: pl.DataFrame) -> pn.widgets.Tabulator:
                                 sizing_mode="stretch_width", max_height=420, layout="fit_data_table")
 
 
-def counterpart(model: Model, journey: str) -> str | None:
-    """The other state (current/future) of ``journey``: its own ``counterpart`` or one pointing at it."""
-    j = model.journeys[journey]
-    if j.counterpart in model.journeys:
-        return j.counterpart
-    return next((o.id for o in model.journeys.values() if o.counterpart == journey), None)
+class JourneyView(View):
+    """The selected journey as channel lanes, emotion curve and step table."""
 
-
-class JourneyView(pn.viewable.Viewer):
-    """The selected journey (``state.journey``) as channel lanes, emotion curve and step table."""
-
-    state = param.ClassSelector(class_=WorkbenchState)
     compare = param.Boolean(default=False, doc="Show the current and future state side by side")
     width = param.Integer(default=1300, doc="Width of the plots (halved per journey when comparing)")
 
     def __init__(self, **params):
         super().__init__(**params)
-        self._select = pn.widgets.Select(name="Journey", width=360)
+        self._select = pn.widgets.Select.from_param(self.selection.param.journey, name="Journey", width=360)
         self._toggle = pn.widgets.Toggle.from_param(self.param.compare, name="Compare current and future",
                                                     width=240, align="end")
-        self._select.param.watch(lambda e: setattr(self.state, "journey", e.new), "value")
-        self._options()
+        self._follow()
 
-    @param.depends("state.model", "state.journey", watch=True)
-    def _options(self) -> None:
-        model = self.state.model
-        self._select.options = {f"{j.label} ({j.state})": j.id for j in model.journeys.values()}
-        if self.state.journey in model.journeys:
-            self._select.value = self.state.journey
-            self._toggle.visible = counterpart(model, self.state.journey) is not None
+    @param.depends("selection.journey", "session.data", watch=True)
+    def _follow(self) -> None:
+        journey = self.selection.journey
+        self._toggle.visible = journey in self.model.journeys and counterpart(self.model, journey) is not None
 
     def steps(self, journey: str | None = None) -> pl.DataFrame:
         """The step frame of ``journey`` (default the selected one) under the current filters."""
-        measured = self.state.measure(["reason"], list(STEP_KPIS))
-        return journey_steps(self.state.model, journey or self.state.journey, measured)
+        measured = self.data.measure(["reason"], list(STEP_KPIS), self.selection.filter)
+        return journey_steps(self.model, journey or self.selection.journey, measured)
 
     def journey_panel(self, journey: str, width: int) -> pn.Column:
-        model = self.state.model
+        model = self.model
         j = model.journeys[journey]
         steps = self.steps(journey)
         linked = steps.filter(pl.col("reason").is_not_null()).height
@@ -197,9 +134,9 @@ class JourneyView(pn.viewable.Viewer):
         return pn.Column(head, pn.pane.Bokeh(top), pn.pane.Bokeh(bottom), steps_table(steps),
                          sizing_mode="stretch_width")
 
-    @param.depends("state.journey", "state.model", "state.period", "state.segment", "state.channel", "compare")
+    @param.depends("selection.journey", "selection.filter", "session.data", "compare")
     def _view(self):
-        model, journey = self.state.model, self.state.journey
+        model, journey = self.model, self.selection.journey
         if journey not in model.journeys:
             return pn.pane.Alert("There are no journeys yet.", alert_type="info")
         other = counterpart(model, journey)

@@ -9,32 +9,31 @@ import polars as pl
 from workbench.metrics import CATALOGUE
 from workbench.metrics.labels import with_labels
 from workbench.ui.exports import export_buttons
-from workbench.ui.state import WorkbenchState
+from workbench.ui.format import kpi_formatters
+from workbench.ui.view import View
 
 LEVELS = ("reason", "phase", "stage", "journey", "channel", "segment", "process", "system")
 SHOWN = ("volume", "customers", "digital_share", "cost", "cost_per_contact", "aht", "complaint_rate",
          "repeat_rate", "fcr", "nps", "ces", "csat")
 
 
-def kpi_frame(state: WorkbenchState, level: str) -> pl.DataFrame:
-    """The shown KPIs by ``level`` for the state's filters, with labels, biggest volume first."""
-    frame = state.measure([level], list(SHOWN))
-    return with_labels(frame, state.model).sort("volume", descending=True, nulls_last=True)
-
-
-class KpiTable(pn.viewable.Viewer):
+class KpiTable(View):
     """Every KPI by the chosen level, recomputed from the events at that level (never averaged)."""
 
-    state = param.ClassSelector(class_=WorkbenchState)
     level = param.Selector(default="reason", objects=list(LEVELS))
 
     def __init__(self, **params):
         super().__init__(**params)
         self._level = pn.widgets.RadioButtonGroup.from_param(self.param.level, button_type="light")
 
-    @param.depends("level", "state.period", "state.segment", "state.channel", "state.model")
+    def data_frame(self) -> pl.DataFrame:
+        """The shown KPIs by the level under the current filters, with labels, biggest volume first."""
+        frame = self.data.measure([self.level], list(SHOWN), self.selection.filter)
+        return with_labels(frame, self.model).sort("volume", descending=True, nulls_last=True)
+
+    @param.depends("level", "selection.filter", "session.data")
     def _table(self):
-        frame = kpi_frame(self.state, self.level)
+        frame = self.data_frame()
         label = f"{self.level}_label"
         shown = frame.select(pl.col(label).alias(self.level),  # Tabulator shows cell text as text (escapes it)
                              *(c for c in SHOWN if c in frame.columns))
@@ -45,25 +44,9 @@ class KpiTable(pn.viewable.Viewer):
             pn.pane.Markdown(note, css_classes=["wb-note"]) if note else None,
             pn.widgets.Tabulator(shown.to_pandas(), titles=titles, show_index=False, disabled=True,
                                  pagination="local", page_size=25, sizing_mode="stretch_width",
-                                 formatters=_formatters(), css_classes=["wb-kpi-table"]),
+                                 formatters=kpi_formatters({c: c for c in SHOWN}), css_classes=["wb-kpi-table"]),
         )
 
-    def data(self) -> pl.DataFrame:
-        return kpi_frame(self.state, self.level)
-
     def __panel__(self):
-        return pn.Column(pn.Row(self._level, export_buttons(self.data, "kpis")), self._table,
+        return pn.Column(pn.Row(self._level, export_buttons(self.data_frame, "kpis")), self._table,
                          sizing_mode="stretch_width")
-
-
-def _formatters() -> dict:
-    from bokeh.models.widgets.tables import NumberFormatter
-
-    percent = NumberFormatter(format="0.0%")
-    return {"volume": NumberFormatter(format="0,0"), "customers": NumberFormatter(format="0,0"),
-            "cost": {"type": "money", "symbol": "€", "thousand": ",", "precision": 0},
-            "cost_per_contact": {"type": "money", "symbol": "€", "thousand": ",", "precision": 2},
-            "aht": NumberFormatter(format="0"), "nps": NumberFormatter(format="+0"),
-            "ces": NumberFormatter(format="0.00"), **{k: percent for k in
-                                                      ("digital_share", "complaint_rate", "repeat_rate", "fcr",
-                                                       "csat")}}

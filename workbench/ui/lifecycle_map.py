@@ -1,6 +1,6 @@
 """The life cycle model drawn as a map: stages as columns, phases inside, reason tiles coloured by a KPI.
 
-Clicking a tile selects its reason (``state.reason``). The tiles are drawn in the browser by one small
+Clicking a tile selects its reason (``selection.reason``). The tiles are drawn in the browser by one small
 component from a compact list of dicts (a few dozen KB for 80 reasons), not one widget per tile.
 """
 
@@ -13,32 +13,12 @@ import param
 import polars as pl
 from panel.custom import JSComponent
 
+from workbench.dataset import Filters
+from workbench.display.formats import text_colour
+from workbench.display.lifecycle import tile_frame
 from workbench.model import Model
-from workbench.ui.format import colour_scale, format_kpi, legend_html, text_colour
-from workbench.ui.state import WorkbenchState
-
-FILTER_PARAMS = ("state.kpi", "state.period", "state.segment", "state.channel", "state.model")
-
-
-def tile_frame(model: Model, measured: pl.DataFrame, kpi: str) -> pl.DataFrame:
-    """One row per reason of the model, in model order (stage, then phase, then reason).
-
-    Columns: stage, stage_label, phase, phase_label, reason, label (raw text), value (the KPI, null when
-    the reason has no data), volume (0 when none), text (the formatted value) and colour (the KPI's
-    scale over the reasons shown; grey for null).
-    """
-    rows = [(s.id, s.label, p.id, p.label, r.id, r.label)
-            for s in model.stages.values() for p in model.phases_of(s.id) for r in model.reasons_of(p.id)]
-    frame = pl.DataFrame(rows, schema=["stage", "stage_label", "phase", "phase_label", "reason", "label"],
-                         orient="row")
-    values = measured.select("reason", pl.col(kpi).cast(pl.Float64).alias("value"), "volume")
-    frame = frame.join(values, on="reason", how="left", maintain_order="left").with_columns(
-        pl.col("volume").fill_null(0))
-    scale = colour_scale(kpi, frame["value"].to_list())
-    return frame.with_columns(
-        pl.Series("text", [format_kpi(kpi, v) for v in frame["value"]], pl.String),
-        pl.Series("colour", [scale.colour(v) for v in frame["value"]], pl.String),
-    )
+from workbench.ui.format import legend_html
+from workbench.ui.view import View
 
 
 def map_data(tiles: pl.DataFrame) -> list[dict]:
@@ -126,45 +106,50 @@ class TileGrid(JSComponent):
     """]
 
 
-def summary_html(model: Model, state: WorkbenchState) -> str:
-    filters = state.filters()
-    shown = ", ".join(f"{k} {html.escape(v)}" for k, v in filters.items()) or "all contacts"
+def summary_html(model: Model, filters: Filters) -> str:
+    shown = filters_text(model, filters)
     return (f"<b>{len(model.reasons)}</b> contact reasons in <b>{len(model.phases)}</b> phases across "
             f"<b>{len(model.stages)}</b> stages · {shown} · click a tile to select a reason")
 
 
-class LifeCycleMap(pn.viewable.Viewer):
-    """The life cycle model as a map of reason tiles coloured by ``state.kpi``; a click sets ``state.reason``."""
+def filters_text(model: Model, filters: Filters) -> str:
+    """The filters in words with labels (escaped), e.g. "segment Families, channel Phone"; "all contacts"."""
+    kinds = {"segment": model.segments, "channel": model.channels}
+    words = [f"{name} {html.escape(kinds[name][value].label if value in kinds.get(name, {}) else value)}"
+             for name, value in filters.items()]
+    return ", ".join(words) or "all contacts"
 
-    state = param.ClassSelector(class_=WorkbenchState)
+
+class LifeCycleMap(View):
+    """The life cycle model as a map of reason tiles coloured by the chosen KPI; a click selects the reason."""
 
     def __init__(self, **params):
         super().__init__(**params)
         self._summary = pn.pane.HTML(sizing_mode="stretch_width")
         self._legend = pn.pane.HTML(sizing_mode="stretch_width")
-        self._grid = TileGrid(sizing_mode="stretch_width", selected=self.state.reason)
+        self._grid = TileGrid(sizing_mode="stretch_width", selected=self.selection.reason)
         self._grid.param.watch(self._on_click, "selected")
         self._refresh()
 
     def tiles(self) -> pl.DataFrame:
-        """The tile frame for the current KPI and filters (see :func:`tile_frame`)."""
-        kpi = self.state.kpi
-        measured = self.state.measure(["reason"], list(dict.fromkeys([kpi, "volume"])))
-        return tile_frame(self.state.model, measured, kpi)
+        """The tile frame for the current KPI and filters (see :func:`workbench.display.lifecycle.tile_frame`)."""
+        kpi = self.selection.kpi
+        measured = self.data.measure(["reason"], list(dict.fromkeys([kpi, "volume"])), self.selection.filter)
+        return tile_frame(self.model, measured, kpi)
 
-    @param.depends(*FILTER_PARAMS, watch=True)
+    @param.depends("selection.kpi", "selection.filter", "session.data", watch=True)
     def _refresh(self) -> None:
         tiles = self.tiles()
-        self._summary.object = summary_html(self.state.model, self.state)
-        self._legend.object = legend_html(self.state.kpi, tiles["value"].to_list())
+        self._summary.object = summary_html(self.model, self.selection.filter)
+        self._legend.object = legend_html(self.selection.kpi, tiles["value"].to_list())
         self._grid.stages = map_data(tiles)
 
-    @param.depends("state.reason", watch=True)
+    @param.depends("selection.reason", watch=True)
     def _follow_selection(self) -> None:
-        self._grid.selected = self.state.reason
+        self._grid.selected = self.selection.reason
 
     def _on_click(self, event) -> None:
-        self.state.reason = event.new
+        self.selection.reason = event.new
 
     def __panel__(self):
         return pn.Column(self._summary, self._legend, self._grid, sizing_mode="stretch_width")

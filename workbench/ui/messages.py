@@ -6,19 +6,19 @@ import html
 
 import panel as pn
 
-from workbench.ui.state import WorkbenchState
+from workbench.ui.session import Session
 
 
-def message_alert(state: WorkbenchState) -> pn.pane.Alert:
-    """An alert that shows ``state.message`` (escaped): green when saved, amber otherwise; hidden when empty."""
+def message_alert(session: Session) -> pn.pane.Alert:
+    """An alert that shows ``session.message`` (escaped): green when saved, amber otherwise; hidden when empty."""
     alert = pn.pane.Alert("", alert_type="info", visible=False, sizing_mode="stretch_width",
                           css_classes=["wb-message"])
 
     def show(*_events) -> None:
-        text = state.message
+        text = session.message
         alert.object = html.escape(text)
         alert.alert_type = "success" if text.startswith("Saved") else "warning"
         alert.visible = bool(text)
 
-    state.param.watch(show, "message")
+    session.param.watch(show, "message")
     return alert

@@ -1,10 +1,10 @@
 """Model editor: change the life cycle model (contact reasons and phases) and see the rules check live.
 
 Editors add, rename, move, merge and delete contact reasons and add or rename phases; each action is a
-model operation saved at once through ``state.save`` (revision-checked). Deleting a reason that steps
+model operation saved at once through ``session.save`` (revision-checked). Deleting a reason that steps
 link to is refused with the list of those steps unless a replacement is chosen. The rules check
 (``workbench.rules.check``) is shown below, errors first, and re-run after every save. Viewers
-(``state.can_edit`` False) see the outline and the check without any control.
+(``session.can_edit`` False) see the outline and the check without any control.
 """
 
 from __future__ import annotations
@@ -14,34 +14,14 @@ from collections import Counter
 from collections.abc import Callable
 
 import panel as pn
-import param
 import polars as pl
 
+from workbench.display.journeys import findings_frame, phase_groups, reason_groups
 from workbench.model import ContactReason, Model, ModelError, Phase, ReasonInUse, unique_id
-from workbench.rules import check
-from workbench.ui.link_editor import reason_groups
 from workbench.ui.messages import message_alert
-from workbench.ui.state import WorkbenchState
+from workbench.ui.view import View
 
 NONE = "— none —"
-
-
-# -- data preparation (no Panel) ----------------------------------------------------------------------
-def findings_frame(model: Model) -> pl.DataFrame:
-    """The rules check as a frame (errors first): severity, rule, location, message, fix."""
-    rows = [(f.severity, f.rule, f.location, f.message, f.fix) for f in check(model)]
-    return pl.DataFrame(rows, schema={c: pl.String for c in ("severity", "rule", "location", "message", "fix")},
-                        orient="row")
-
-
-def phase_groups(model: Model) -> dict[str, dict[str, str]]:
-    """Phases for a grouped select: ``stage label -> {phase label: id}`` in model order."""
-    groups: dict[str, dict[str, str]] = {}
-    for p in model.phases.values():
-        stage = model.stages[p.stage].label if p.stage in model.stages else p.stage
-        entries = groups.setdefault(stage, {})
-        entries[p.label if p.label not in entries else f"{p.label} [{p.id}]"] = p.id
-    return groups
 
 
 def in_use_message(model: Model, exc: ReasonInUse) -> str:
@@ -52,22 +32,20 @@ def in_use_message(model: Model, exc: ReasonInUse) -> str:
 
 
 # -- the component --------------------------------------------------------------------------------------
-class ModelEditor(pn.viewable.Viewer):
+class ModelEditor(View):
     """Forms for the model operations (editors only), an outline of the model and the live rules check."""
-
-    state = param.ClassSelector(class_=WorkbenchState)
 
     def __init__(self, **params):
         super().__init__(**params)
-        self._message = message_alert(self.state)
+        self._message = message_alert(self.session)
         self._outline = pn.pane.HTML("", sizing_mode="stretch_width")
         self._rules = pn.pane.HTML("", sizing_mode="stretch_width")
-        forms = self._build_forms() if self.state.can_edit else []
+        forms = self._build_forms() if self.session.can_edit else []
         self._layout = pn.Column(
             self._message, pn.FlexBox(*forms) if forms else pn.Spacer(height=0),
             pn.pane.Markdown("### The model"), self._outline,
             pn.pane.Markdown("### Rules check"), self._rules, sizing_mode="stretch_width")
-        self.state.param.watch(self._refresh, ["model"])
+        self.session.param.watch(self._refresh, ["data"])
         self._refresh()
 
     def __panel__(self):
@@ -132,7 +110,7 @@ class ModelEditor(pn.viewable.Viewer):
 
     # -- actions (each saves at once) -----------------------------------------------------------------
     def add_reason(self) -> bool:
-        model, label = self.state.model, self.add_label.value.strip()
+        model, label = self.model, self.add_label.value.strip()
         if not label or not self.add_phase.value:
             return self._refuse("Give the new reason a label and choose its phase.")
         same = [r.id for r in model.reasons.values() if r.label.casefold() == label.casefold()]
@@ -167,7 +145,7 @@ class ModelEditor(pn.viewable.Viewer):
         label, stage = self.new_phase_label.value.strip(), self.new_phase_stage.value
         if not label or not stage:
             return self._refuse("Give the new phase a label and choose its stage.")
-        phase = Phase(unique_id(label, self.state.model.phases), stage, label)
+        phase = Phase(unique_id(label, self.model.phases), stage, label)
         if saved := self._save(lambda m: m.add(phase), f"add phase '{label}'"):
             self.new_phase_label.value = ""
         return saved
@@ -179,7 +157,7 @@ class ModelEditor(pn.viewable.Viewer):
         return self._save(lambda m: m.rename("phases", pid, label), f"rename phase '{pid}' to '{label}'")
 
     def _save(self, change: Callable[[Model], object], what: str) -> bool:
-        base = self.state.model
+        base = self.model
         new = base.copy()
         try:
             change(new)
@@ -187,16 +165,16 @@ class ModelEditor(pn.viewable.Viewer):
             return self._refuse(in_use_message(base, exc))
         except ModelError as exc:
             return self._refuse(f"Not saved: {exc}")
-        return self.state.save(new, base=base, what=what)
+        return self.session.save(new, base=base, what=what)
 
     def _refuse(self, why: str) -> bool:
-        self.state.message = why
+        self.session.message = why
         return False
 
     # -- display -------------------------------------------------------------------------------------
     def _refresh(self, *_events) -> None:
-        model = self.state.model
-        if self.state.can_edit:
+        model = self.model
+        if self.session.can_edit:
             self._refresh_choices(model)
         self._outline.object = outline_html(model)
         self._rules.object = rules_html(findings_frame(model))

@@ -1,6 +1,6 @@
 """Everything known about one contact reason: where it sits, its KPIs, trend, channels, segments, links.
 
-Follows ``state.reason`` (a prompt when none is selected). The trend covers every month (the period
+Follows ``selection.reason`` (a prompt when none is selected). The trend covers every month (the period
 filter only highlights its month) with the segment and channel filters applied; every other figure
 uses all the current filters.
 """
@@ -14,10 +14,11 @@ import panel as pn
 import param
 import polars as pl
 
-from workbench.metrics import CATALOGUE, measure
+from workbench.display.formats import format_kpi
+from workbench.display.reason import channel_mix, linked_steps, segment_mix
+from workbench.metrics import CATALOGUE
 from workbench.model import Model
-from workbench.ui.format import format_kpi
-from workbench.ui.state import ALL, WorkbenchState
+from workbench.ui.view import View
 
 if TYPE_CHECKING:
     import holoviews as hv
@@ -32,67 +33,6 @@ def _holoviews():
 
 CARD_KPIS = ("volume", "customers", "nps", "repeat_rate", "cost_per_contact")
 DIGITAL, NON_DIGITAL = "#2171b5", "#9e9e9e"
-
-
-def card_values(state: WorkbenchState, reason: str) -> dict[str, float | None]:
-    """The headline KPIs of ``reason`` under the current filters (volume 0 and nulls when no data)."""
-    row = state.measure(["reason"], list(CARD_KPIS)).filter(pl.col("reason") == reason)
-    if row.is_empty():
-        return {k: (0 if k in ("volume", "customers") else None) for k in CARD_KPIS}
-    return {k: row[k][0] for k in CARD_KPIS}
-
-
-def trend_frame(state: WorkbenchState, reason: str, kpi: str) -> pl.DataFrame:
-    """Monthly ``kpi`` and volume of ``reason``: period (Date), kpi, volume; every month of the data.
-
-    The segment and channel filters apply; the period filter does not (a trend needs the months).
-    """
-    filters = {k: v for k, v in state.filters().items() if k != "period"}
-    events = state.events(with_filters=False)
-    for column, value in filters.items():
-        events = events.filter(pl.col(column) == value)
-    kpis = list(dict.fromkeys([kpi, "volume"]))
-    frame = measure(events.filter(pl.col("reason") == reason), by=["reason"], kpis=kpis, period="month",
-                    dims=state.dims)
-    return frame.select("period", *kpis)
-
-
-def channel_mix(model: Model, measured: pl.DataFrame, reason: str) -> pl.DataFrame:
-    """Contacts of ``reason`` per channel, in model channel order: channel, label, digital, volume, share.
-
-    ``measured`` is ``measure(by=["reason", "channel"], kpis=["volume"])``.
-    """
-    rows = measured.filter(pl.col("reason") == reason)
-    total = rows["volume"].sum()
-    order = {c: i for i, c in enumerate(model.channels)}
-    return (rows.select("channel", "volume")
-            .with_columns(pl.col("channel").replace_strict({c: ch.label for c, ch in model.channels.items()},
-                                                           default=pl.col("channel")).alias("label"),
-                          pl.col("channel").replace_strict({c: ch.digital for c, ch in model.channels.items()},
-                                                           default=None, return_dtype=pl.Boolean).alias("digital"),
-                          (pl.col("volume") / total).alias("share"),
-                          pl.col("channel").replace_strict(order, default=len(order)).alias("_order"))
-            .sort("_order", "channel").select("channel", "label", "digital", "volume", "share"))
-
-
-def segment_mix(model: Model, measured: pl.DataFrame, reason: str) -> pl.DataFrame:
-    """Contacts and NPS of ``reason`` per segment: segment, label, volume, share, nps (model order)."""
-    rows = measured.filter(pl.col("reason") == reason)
-    total = rows["volume"].sum()
-    order = {s: i for i, s in enumerate(model.segments)}
-    labels = {s: seg.label for s, seg in model.segments.items()}
-    return (rows.with_columns(pl.col("segment").replace_strict(labels, default=pl.col("segment")).alias("label"),
-                              (pl.col("volume") / total).alias("share"),
-                              pl.col("segment").replace_strict(order, default=len(order)).alias("_order"))
-            .sort("_order", "segment").select("segment", "label", "volume", "share", "nps"))
-
-
-def linked_steps(model: Model, reason: str) -> pl.DataFrame:
-    """The journey steps linked to ``reason``: journey, journey_state, step, channel (labels, raw text)."""
-    rows = [(model.journeys[s.journey].label, model.journeys[s.journey].state, s.label,
-             model.channels[s.channel].label if s.channel in model.channels else (s.channel or ""))
-            for s in model.steps_linked_to(reason)]
-    return pl.DataFrame(rows, schema=["journey", "journey_state", "step", "channel"], orient="row")
 
 
 def header_html(model: Model, reason: str) -> str:
@@ -122,20 +62,24 @@ def listing_html(title: str, labels: list[str]) -> str:
     return f"<b>{html.escape(title)}</b><ul style='margin:4px 0'>{items}</ul>"
 
 
-class ReasonDetail(pn.viewable.Viewer):
-    """The selected reason (``state.reason``): header, KPI cards, trend, channel and segment mix, links."""
+class ReasonDetail(View):
+    """The selected reason: header, KPI cards, trend, channel and segment mix, linked steps and systems."""
 
-    state = param.ClassSelector(class_=WorkbenchState)
+    def card_values(self, reason: str) -> dict[str, float | None]:
+        """The headline KPIs of ``reason`` under the current filters (volume 0 and nulls when no data)."""
+        row = self.data.measure(["reason"], list(CARD_KPIS), self.selection.filter).filter(pl.col("reason") == reason)
+        if row.is_empty():
+            return {k: (0 if k in ("volume", "customers") else None) for k in CARD_KPIS}
+        return {k: row[k][0] for k in CARD_KPIS}
 
-    @param.depends("state.reason", "state.kpi", "state.period", "state.segment", "state.channel", "state.model")
+    @param.depends("selection.reason", "selection.kpi", "selection.filter", "session.data")
     def _view(self):
-        state, reason = self.state, self.state.reason
-        if reason is None or reason not in state.model.reasons:
+        reason, model, filters = self.selection.reason, self.model, self.selection.filter
+        if reason is None or reason not in model.reasons:
             return pn.pane.Alert("Pick a contact reason (click a tile on the map) to see its details.",
                                  alert_type="info")
-        model = state.model
-        channels = channel_mix(model, state.measure(["reason", "channel"], ["volume"]), reason)
-        segments = segment_mix(model, state.measure(["reason", "segment"], ["volume", "nps"]), reason)
+        channels = channel_mix(model, self.data.measure(["reason", "channel"], ["volume"], filters), reason)
+        segments = segment_mix(model, self.data.measure(["reason", "segment"], ["volume", "nps"], filters), reason)
         steps = linked_steps(model, reason)
         processes = [p.label for p in model.processes.values() if reason in p.reasons]
         systems = [s.label for s in model.systems.values() if reason in s.reasons]
@@ -149,7 +93,7 @@ class ReasonDetail(pn.viewable.Viewer):
         return pn.Column(
             pn.Row(pn.pane.HTML(header_html(model, reason), sizing_mode="stretch_width"), lists,
                    sizing_mode="stretch_width"),
-            pn.pane.HTML(cards_html(card_values(state, reason)), sizing_mode="stretch_width"),
+            pn.pane.HTML(cards_html(self.card_values(reason)), sizing_mode="stretch_width"),
             pn.Row(self.trend_plot(reason), self.channel_plot(channels)),
             pn.Row(pn.Column("**Segments**", segment_table, width=420),
                    pn.Column(f"**Journey steps linked to it** ({steps.height})", step_table,
@@ -161,8 +105,8 @@ class ReasonDetail(pn.viewable.Viewer):
     def trend_plot(self, reason: str) -> hv.Overlay:
         """The reason's monthly KPI as a curve with points; the chosen month marked when a period is set."""
         hv = _holoviews()
-        kpi = self.state.kpi
-        frame = trend_frame(self.state, reason, kpi)
+        kpi = self.selection.kpi
+        frame = self.data.trend(reason, kpi, self.selection.filter)
         frame = frame.with_columns(formatted(frame[kpi], kpi).alias("shown"))
         label = CATALOGUE[kpi].label
         vdims = list(dict.fromkeys([kpi, "shown", "volume"]))
@@ -173,8 +117,8 @@ class ReasonDetail(pn.viewable.Viewer):
                                                         hover_tooltips=tooltips,
                                                         hover_formatters={"@period": "datetime"})
         plot = curve * points
-        if self.state.period != ALL:
-            month = pl.Series([f"{self.state.period}-01"]).str.to_datetime("%Y-%m-%d", time_unit="ms")[0]
+        if self.selection.filter.period is not None:
+            month = pl.Series([f"{self.selection.filter.period}-01"]).str.to_datetime("%Y-%m-%d", time_unit="ms")[0]
             plot = plot * hv.VLine(month).opts(color="#ffbf00", line_width=2)
         return plot.opts(title=f"{label} per month", width=520, height=260, xlabel="", ylabel=label, padding=0.08,
                          show_legend=False, toolbar=None)

@@ -1,0 +1,142 @@
+"""The Dataset: the cube and the events give the same figures, repeats are marked before filters, a merge
+reaches the figures, and every session of a process shares one computation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import polars as pl
+import pytest
+from model_fixtures import small_model
+from polars.testing import assert_frame_equal
+
+from workbench.cache import FigureCache
+from workbench.dataset import Dataset, Filters
+from workbench.metrics import measure
+from workbench.metrics.model_dims import dimensions
+from workbench.sources.canonical import conform
+
+
+def contacts(*rows) -> pl.LazyFrame:
+    """(customer, day counted from 1 January 2026, reason, channel, segment, nps)."""
+    start = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    return conform(pl.DataFrame(
+        [{"customer_id": c, "timestamp": start + timedelta(days=d - 1), "reason": r, "channel": ch, "segment": sg,
+          "nps": n, "source_code": r, "cost": 1.0} for c, d, r, ch, sg, n in rows]))
+
+
+EVENTS = contacts(
+    ("c1", 30, "pay-bill", "phone", "families", 3),   # followed 2 days later by a web contact: a repeat
+    ("c1", 32, "pay-bill", "web", "families", 10),
+    ("c2", 5, "pay-bill", "phone", "seniors", 9),
+    ("c3", 40, "place-order", "app", "seniors", None),
+)
+
+
+def test_repeats_are_marked_before_the_filters():
+    data = Dataset.from_frames(small_model(), EVENTS)
+    got = data.measure(["reason"], ["volume", "repeat_rate", "nps"], Filters(channel="phone"))
+    # by hand: phone contacts on pay-bill: c1 day 30 (repeated by the web contact on day 32) and c2 day 5
+    assert got.row(0) == ("pay-bill", 2, 0.5, 0.0)  # NPS: one promoter (9), one detractor (3) → 0
+    january = data.measure(["reason"], ["volume", "repeat_rate"], Filters(period="2026-01"))
+    assert january.row(0) == ("pay-bill", 2, 0.5)  # the February contact still makes the January one a repeat
+
+
+@pytest.mark.parametrize("segment", [None, "families", "seniors"])
+def test_the_cube_and_the_events_give_the_same_figures(segment):
+    data = Dataset.from_frames(small_model(), EVENTS)
+    kpis = ("volume", "repeat_rate", "nps", "cost", "digital_share")
+    filters = Filters(segment=segment)
+    from_cube = data._measure(["stage"], kpis, filters, None, [])
+    from_events = data._from_events(["stage"], kpis, filters, None, [])
+    assert_frame_equal(from_cube, from_events)
+    assert data.cube().supports(["stage"], list(kpis), None, {"segment": [segment]})
+    expected = measure(EVENTS, by=["stage"], kpis=["volume"], dims=dimensions(small_model()),
+                       filters={"segment": [segment]} if segment else None)
+    assert_frame_equal(data.measure(["stage"], ["volume"], filters), expected)
+
+
+def test_distinct_customers_come_from_the_events_next_to_the_cube():
+    got = Dataset.from_frames(small_model(), EVENTS).measure(["reason"], ["volume", "customers"])
+    assert got.rows() == [("pay-bill", 3, 2), ("place-order", 1, 1)]
+
+
+def test_two_sessions_share_one_computation():
+    cache = FigureCache()
+    first = Dataset.from_frames(small_model(), EVENTS, cache=cache)
+    second = first.with_model(first.model.copy())   # another session, the same data and model content
+    a = first.measure(["phase"], ["volume"])
+    calls = cache.calls
+    b = second.measure(["phase"], ["volume"])
+    assert b is a and cache.calls == calls           # the second session computed nothing
+    changed = first.model.copy()
+    changed.link("join-3", "pay-bill")               # the links changed: journey figures are new ...
+    third = first.with_model(changed)
+    third.measure(["journey"], ["volume"])
+    assert cache.calls > calls
+    assert third.measure(["phase"], ["volume"]) is a  # ... but phase figures did not depend on links
+
+
+def test_two_threads_asking_at_once_compute_once():
+    import threading
+    import time
+
+    cache = FigureCache()
+    counted = []
+
+    def slow():
+        counted.append(1)
+        time.sleep(0.2)
+        return 42
+
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(cache.get_or_compute("k", slow))) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [42] * 8 and len(counted) == 1
+
+
+def test_a_merge_saved_from_a_session_reaches_the_figures(tmp_path):
+    from workbench.demo import build_demo
+    from workbench.ui.session import Session
+
+    ws = build_demo(tmp_path / "ws", events=4_000, seed=4)
+    session = Session.of_workspace(ws, can_edit=True)
+    before = dict(session.data.measure(["reason"], ["volume"]).iter_rows())
+    new = session.model.copy()
+    new.merge_reasons("question-bill", "receive-bill")
+    assert session.save(new, what="merge")
+    after = dict(session.data.measure(["reason"], ["volume"]).iter_rows())
+    assert "question-bill" not in after
+    assert after["receive-bill"] == before["receive-bill"] + before["question-bill"]
+    fresh = ws.dataset()  # a new session gets data crosswalked the new way too
+    assert dict(fresh.measure(["reason"], ["volume"]).iter_rows())["receive-bill"] == after["receive-bill"]
+    ws.close()
+
+
+def test_the_cube_is_kept_on_disk_and_a_second_process_reuses_it(tmp_path):
+    from workbench.demo import build_demo
+
+    ws = build_demo(tmp_path / "ws", events=3_000, seed=2)
+    cells = Dataset.of_workspace(ws, cache=FigureCache()).cube().cells
+    files = sorted(p.name for p in (ws.cache_dir).glob("cube-*.parquet"))
+    assert len(files) == 1
+    again = Dataset.of_workspace(ws, cache=FigureCache())  # a new process: an empty memory cache
+    assert_frame_equal(again.cube().cells, cells)
+    assert again._disk.hits == 1 and again._disk.misses == 0
+    ws.close()
+
+
+def test_an_unwritable_cache_folder_serves_from_memory_and_says_so(tmp_path):
+    from workbench.demo import build_demo
+
+    ws = build_demo(tmp_path / "ws", events=2_000, seed=3)
+    ws.cache_dir.parent.mkdir(exist_ok=True)
+    (ws.path / "cache").write_text("a file where the cache folder should be")
+    data = Dataset.of_workspace(ws, cache=FigureCache())
+    with pytest.warns(UserWarning, match="kept in memory only"):
+        total = data.measure([], ["volume"])["volume"][0]
+    assert total > 0 and "cache could not be written" in data.cache_problem
+    ws.close()

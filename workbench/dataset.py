@@ -1,0 +1,320 @@
+"""The one door to a workspace's data: its contacts, KPI cube and dimensions, and every figure asked of them.
+
+A :class:`Dataset` is bound to one version of the model and one version of the contact data
+(``data_key``: the declared sources, the files they name, the crosswalk and the channels). Every figure
+goes through one process-wide cache (:data:`workbench.cache.SHARED`) keyed by what it depends on, so
+the sessions of a server, a notebook and the command line share the work. After a save the session
+asks :meth:`Dataset.with_model` for the new model's dataset: unchanged data stays cached.
+
+``metrics/`` and ``analysis/`` stay pure functions over frames; this module only chooses the fastest
+exact path (the KPI cube when it can answer, the events otherwise) and remembers the answers. No Panel.
+
+>>> from workbench.model import Model, Stage, Phase, ContactReason, Channel
+>>> import polars as pl, datetime as dt
+>>> m = Model().add(Stage("s", "S"), Phase("p", "s", "P"), ContactReason("r", "p", "I pay"),
+...                 Channel("app", "App", True))
+>>> days = [dt.datetime(2026, 1, d, tzinfo=dt.UTC) for d in (2, 4)]   # the same customer again 2 days later
+>>> events = pl.DataFrame({"customer_id": ["a", "a"], "timestamp": days, "channel": ["app", "app"],
+...                        "reason": ["r", "r"]})
+>>> Dataset.from_frames(m, events).measure(["stage"], ["volume", "repeat_rate"]).rows()
+[('s', 2, 0.5)]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import polars as pl
+
+from workbench.analysis.conformance import conformance
+from workbench.analysis.conformance_summary import Checked, split_conformance
+from workbench.analysis.coverage import Coverage, coverage
+from workbench.analysis.event_log import event_log
+from workbench.analysis.impact import Impact, impact
+from workbench.analysis.mining import OrderedLog, directly_follows, order_events
+from workbench.analysis.priority import KPIS, PriorityWeights, priority_scores, rescore
+from workbench.cache import SHARED, FigureCache
+from workbench.metrics import measure
+from workbench.metrics.cache import MetricsCache, fingerprint
+from workbench.metrics.cube import CUBE_KPIS, Cube
+from workbench.metrics.custom import CustomKpi, parse_custom_kpis
+from workbench.metrics.dimensions import MANY_TO_MANY
+from workbench.metrics.model_dims import dimensions
+from workbench.model import Model
+from workbench.sources.canonical import conform
+
+_MONTH = "_wb_month"  # helper column of the events path: the month of a period filter
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the figures are restricted to: a month (``YYYY-MM``), a segment, a channel and any declared
+    extra dimension (``(name, value)`` pairs). ``None`` means all. Hashable, so it can key a cache.
+
+    >>> Filters(segment="families").items()
+    [('segment', 'families')]
+    """
+
+    period: str | None = None
+    segment: str | None = None
+    channel: str | None = None
+    extra: tuple[tuple[str, str], ...] = ()
+
+    def items(self) -> list[tuple[str, str]]:
+        """The filters that are set, as (dimension, value) pairs."""
+        named = [("period", self.period), ("segment", self.segment), ("channel", self.channel), *self.extra]
+        return [(k, v) for k, v in named if v is not None]
+
+    def without(self, *names: str) -> Filters:
+        """These filters with ``names`` (period, segment, channel or an extra dimension) dropped."""
+        kept = {k: v for k, v in (("period", self.period), ("segment", self.segment),
+                                  ("channel", self.channel)) if k not in names}
+        return Filters(**kept, extra=tuple((k, v) for k, v in self.extra if k not in names))
+
+    def __bool__(self) -> bool:
+        return bool(self.items())
+
+
+NO_FILTERS = Filters()
+
+
+@dataclass(frozen=True)
+class Mined:
+    """An event log at one level, ordered once, with its directly-follows graph and the events left out
+    (contacts without a reason)."""
+
+    ordered: OrderedLog
+    dfg: pl.DataFrame
+    missing: int
+
+
+class Dataset:
+    """A workspace's data and every figure asked of it, behind one cache shared by all sessions.
+
+    Make one with :meth:`Workspace.dataset` (the workspace's sources) or :meth:`from_frames` (contact
+    rows you hold). ``model`` is the model the figures are for.
+    """
+
+    def __init__(self, model: Model, events: pl.LazyFrame, *, data_key: str, workspace=None,
+                 cache: FigureCache = SHARED, disk: MetricsCache | None = None,
+                 custom_kpis: Sequence[CustomKpi] = (), extra_dimensions: Sequence[str] = (),
+                 repeat_days: int = 7):
+        self.model, self.workspace, self.data_key = model, workspace, data_key
+        self._events = events
+        self._cache, self._disk = cache, disk
+        self.custom_kpis = tuple(custom_kpis)
+        self.extra_dimensions = tuple(extra_dimensions)
+        self.repeat_days = repeat_days
+
+    # -- making one -------------------------------------------------------------------------------------
+    @classmethod
+    def from_frames(cls, model: Model, events: pl.LazyFrame | pl.DataFrame, **options: Any) -> Dataset:
+        """A dataset over contact rows in the canonical schema (missing canonical columns become nulls).
+
+        The rows are not fingerprinted: each call makes its own data version, shared by its
+        :meth:`with_model` descendants only.
+        """
+        options.setdefault("data_key", f"frames-{uuid.uuid4().hex}")
+        return cls(model, conform(events.lazy()), **options)
+
+    @classmethod
+    def of_workspace(cls, workspace, model: Model | None = None, *, cache: FigureCache = SHARED) -> Dataset:
+        """The dataset of ``workspace``'s registered sources for ``model`` (default: as stored now)."""
+        model = model if model is not None else workspace.load()
+        key = workspace.data_version(model)
+        events = cache.get_or_compute(("contacts", key), lambda: workspace.contacts(model, check=False).frame)
+        custom = parse_custom_kpis(workspace.custom_kpis())
+        return cls(model, events, data_key=key, workspace=workspace, cache=cache,
+                   disk=MetricsCache(workspace.cache_dir), custom_kpis=custom,
+                   extra_dimensions=workspace.extra_dimensions())
+
+    def with_model(self, model: Model) -> Dataset:
+        """The dataset of the same workspace for another version of the model (after a save)."""
+        if self.workspace is not None:
+            return Dataset.of_workspace(self.workspace, model, cache=self._cache)
+        return Dataset(model, self._events, data_key=self.data_key, cache=self._cache, disk=self._disk,
+                       custom_kpis=self.custom_kpis, extra_dimensions=self.extra_dimensions,
+                       repeat_days=self.repeat_days)
+
+    # -- what the figures depend on ---------------------------------------------------------------------
+    @cached_property
+    def dims(self):
+        """The model's dimension tables (reason → phase → stage, journey, process and system links, channels)."""
+        return dimensions(self.model)
+
+    @cached_property
+    def _table_keys(self) -> dict[str, str]:
+        return {name: fingerprint(getattr(self.dims, name)) for name in
+                ("reasons", "channels", *MANY_TO_MANY.values())}
+
+    def _dims_key_for(self, names: Iterable[str]) -> tuple[str, ...]:
+        """The versions of the dimension tables a figure grouped or filtered by ``names`` depends on: where
+        reasons sit and the channels always, a link table (journeys, processes, systems) only when used."""
+        links = [MANY_TO_MANY[n] for n in dict.fromkeys(names) if n in MANY_TO_MANY]
+        return tuple(self._table_keys[t] for t in ("reasons", "channels", *links))
+
+    @cached_property
+    def model_key(self) -> str:
+        """A hash of the whole model (labels included), for figures that carry labels or model attributes."""
+        parts = [self.model.name, self.model.revision, *(repr(e) for _, e in self.model.entities())]
+        return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
+
+    def _remember(self, key: tuple, compute):
+        return self._cache.get_or_compute((*key, self.data_key), compute)
+
+    # -- the data ---------------------------------------------------------------------------------------
+    def events(self, filters: Filters = NO_FILTERS) -> pl.LazyFrame:
+        """The contact rows (lazy), restricted by ``filters`` (repeats are not marked: see :meth:`measure`)."""
+        lf = self._events
+        for name, value in filters.items():
+            column = pl.col("timestamp").dt.strftime("%Y-%m") if name == "period" else pl.col(name)
+            lf = lf.filter(column == value)
+        return lf
+
+    def cube(self) -> Cube:
+        """The KPI cube of the contacts (kept on disk per data version when the workspace's cache allows)."""
+        channels = self.dims.channels
+
+        def build() -> Cube:
+            def cells() -> pl.DataFrame:
+                return Cube.build(self._events, self.dims, repeat_days=self.repeat_days).cells
+
+            if self._disk is None:
+                return Cube(cells(), self.repeat_days)
+            key = ("cube/2", self.data_key, channels, self.repeat_days)
+            return Cube(self._disk.get_or_compute(key, cells, prefix="cube-", keep_one=True), self.repeat_days)
+
+        return self._remember(("cube", fingerprint(channels), self.repeat_days), build)
+
+    @property
+    def cache_problem(self) -> str:
+        """Why computed aggregates are kept in memory only ('' when the workspace's cache folder works)."""
+        return self._disk.problem if self._disk is not None else ""
+
+    def has_contacts(self) -> bool:
+        """Whether there is any contact row."""
+        return self.measure([], ["volume"])["volume"][0] > 0
+
+    def months(self) -> list[str]:
+        """Every month (``YYYY-MM``) with contacts, in order."""
+        def compute() -> list[str]:
+            cells = self.cube().cells
+            return sorted(m for m in cells["month"].unique().to_list() if m is not None)
+        return self._remember(("months", fingerprint(self.dims.channels)), compute)
+
+    def dimension_values(self, name: str) -> list[str]:
+        """The values of a declared extra dimension (brand, country …) in the data, in order."""
+        def compute() -> list[str]:
+            frame = self._events.select(pl.col(name).drop_nulls().unique().sort()).collect()
+            return frame.to_series().cast(pl.String).to_list()
+        return self._remember(("values", name), compute)
+
+    # -- figures ----------------------------------------------------------------------------------------
+    def measure(self, by: Sequence[str] = (), kpis: Sequence[str] | None = None, filters: Filters = NO_FILTERS,
+                *, period: str | None = None) -> pl.DataFrame:
+        """KPIs by ``by`` under ``filters``: ``workbench.metrics.measure`` semantics (repeats marked on all
+        contacts before the filters), from the cube when it can answer, else from the events."""
+        by, kpis = tuple(by), (tuple(kpis) if kpis is not None else None)
+        custom = self._custom_for(kpis)
+        dims = self._dims_key_for([*by, *(k for k, _ in filters.items())])
+        key = ("measure", by, kpis, filters, period, dims, tuple(repr(c.to_dict()) for c in custom))
+        return self._remember(key, lambda: self._measure(list(by), kpis, filters, period, custom))
+
+    def _measure(self, by: list[str], kpis: tuple[str, ...] | None, filters: Filters, period: str | None,
+                 custom: list[CustomKpi]) -> pl.DataFrame:
+        named = {k: [v] for k, v in filters.items()}
+        cube_kpis = [k for k in kpis or () if k in CUBE_KPIS]
+        cube = self.cube() if kpis is not None and cube_kpis else None
+        if cube is None or not cube.supports(by, cube_kpis, period, named):
+            return self._from_events(by, kpis, filters, period, custom)
+        frame = cube.measure(by=by, kpis=cube_kpis, dims=self.dims, period=period, filters=named)
+        if rest := [k for k in kpis if k not in cube_kpis]:
+            keys = [*by, "period"] if period and "period" not in by else list(by)
+            extra = self._from_events(by, rest, filters, period, custom)
+            frame = frame.join(extra, on=keys, how="left", nulls_equal=True) if keys else pl.concat(
+                [frame, extra], how="horizontal")
+        return frame.select(*(c for c in frame.columns if c not in kpis), *kpis)
+
+    def _from_events(self, by: list[str], kpis: Sequence[str] | None, filters: Filters, period: str | None,
+                     custom: list[CustomKpi]) -> pl.DataFrame:
+        events = self._events
+        if filters.period is not None:
+            events = events.with_columns(pl.col("timestamp").dt.strftime("%Y-%m").alias(_MONTH))
+        named = {(_MONTH if k == "period" else k): [v] for k, v in filters.items()}
+        frame = measure(events, by=by, kpis=list(kpis) if kpis is not None else None, period=period, dims=self.dims,
+                        filters=named or None, custom=custom or None, repeat_days=self.repeat_days)
+        return frame.drop(_MONTH, strict=False)
+
+    def _custom_for(self, kpis: Sequence[str] | None) -> list[CustomKpi]:
+        if kpis is None:
+            return list(self.custom_kpis)
+        return [c for c in self.custom_kpis if c.id in kpis]
+
+    def trend(self, reason: str, kpi: str, filters: Filters = NO_FILTERS) -> pl.DataFrame:
+        """Monthly ``kpi`` and volume of ``reason`` over every month of the data: period (Date), kpi, volume.
+
+        The segment, channel and extra filters apply; the period filter does not (a trend needs the months).
+        """
+        kpis = list(dict.fromkeys([kpi, "volume"]))
+        monthly = self.measure(["reason"], kpis, filters.without("period"), period="month")
+        return monthly.filter(pl.col("reason") == reason).select("period", *kpis)
+
+    def mine(self, level: str = "reason", filters: Filters = NO_FILTERS) -> Mined:
+        """The contacts as an event log at ``level`` (reason, phase or stage), ordered, with its DFG."""
+        def compute() -> Mined:
+            log, missing = event_log(self.events(filters), self.model, level)
+            ordered = order_events(log, activity="activity")
+            return Mined(ordered, directly_follows(ordered, activity="activity"), missing)
+        return self._remember(("mine", level, filters, self._dims_key_for(())), compute)
+
+    def conformance(self, journey: str, filters: Filters = NO_FILTERS, *, min_reasons: int | float = 0.5,
+                    gap_days: float | None = 60) -> Checked | None:
+        """How the customers on ``journey`` walk its designed sequence, overall and by segment and channel
+        (see :func:`workbench.analysis.conformance.conformance`); None when no step links a reason."""
+        designed = tuple(self.model.designed_sequence(journey))
+        if not designed:
+            return None
+
+        def compute() -> Checked:
+            log = self.events(filters).filter(pl.col("reason").is_not_null())
+            return split_conformance(conformance(log, list(designed), by=["segment", "channel"],
+                                                 min_reasons=min_reasons, gap_days=gap_days or None))
+        return self._remember(("conformance", designed, filters, min_reasons, gap_days), compute)
+
+    def impact(self, *, systems: Iterable[str] = (), processes: Iterable[str] = (), channels: Iterable[str] = (),
+               filters: Filters = NO_FILTERS) -> Impact:
+        """What the chosen IT systems, processes and closed channels hit (see ``analysis.impact``)."""
+        systems, processes, channels = tuple(systems), tuple(processes), tuple(channels)
+        return self._remember(("impact", systems, processes, channels, filters, self.model_key), lambda: impact(
+            self.model, self.events(filters), systems=systems, processes=processes, channels=channels,
+            dims=self.dims))
+
+    def priorities(self, level: str = "reason", filters: Filters = NO_FILTERS,
+                   weights: PriorityWeights | None = None) -> pl.DataFrame:
+        """Ranked items of ``level`` with each factor's contribution (only current journeys are ranked).
+
+        The KPIs are measured once per level and filters; other weights only re-score them.
+        """
+        def base() -> pl.DataFrame:
+            kpis = [k for k in KPIS if k != "customers"]  # distinct customers would need every event
+            frame = self.measure([level], kpis, filters)
+            if level == "journey":  # future journeys are designs: they carry no contacts of their own
+                current = [j.id for j in self.model.journeys.values() if j.state == "current"]
+                frame = frame.filter(pl.col("journey").is_in(current))
+            return priority_scores(frame.drop_nulls(level), self.model, level=level)
+        ranked = self._remember(("priorities", level, filters, self.model_key), base)
+        return ranked if weights is None else rescore(ranked, self.model, level, weights)
+
+    def coverage(self, journey: str | None = None) -> Coverage:
+        """Unlinked steps, reasons shared by journeys and reasons no journey uses (see ``analysis.coverage``)."""
+        return coverage(self.model, journey)
+
+    def __repr__(self) -> str:
+        where = self.workspace.path if self.workspace is not None else "frames"
+        return f"Dataset({where}, model revision {self.model.revision}, data {self.data_key[:12]})"
+

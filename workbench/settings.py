@@ -1,0 +1,43 @@
+"""Workspace settings people edit in the dashboard or the CLI, read with their revision and saved
+revision-checked: two editors saving at once get a conflict, never a silent overwrite.
+
+- the priority weights and survey targets (:class:`~workbench.analysis.priority.PriorityWeights`);
+- the workspace's own KPIs (definitions as in ``workbench kpis --add``).
+"""
+
+from __future__ import annotations
+
+from workbench.analysis.priority import PriorityWeights
+from workbench.store import Store
+
+PRIORITY_WEIGHTS = "priority.weights"
+CUSTOM_KPIS = "metrics.custom_kpis"
+
+
+def priority_weights(store: Store | None) -> tuple[PriorityWeights, int, str]:
+    """The saved weights, their revision (0: never saved) and a problem text ('' when they are valid).
+
+    Invalid saved weights give the defaults and say why, so a dashboard still opens.
+    """
+    if store is None:
+        return PriorityWeights(), 0, ""
+    saved, revision = store.get_setting_revision(PRIORITY_WEIGHTS, {})
+    try:
+        return PriorityWeights.from_dict(saved), revision, ""
+    except ValueError as exc:
+        return PriorityWeights(), revision, f"The saved weights are invalid, defaults are used: {exc}"
+
+
+def save_priority_weights(store: Store, weights: PriorityWeights, *, revision: int) -> int:
+    """Save ``weights`` if nobody saved since ``revision``; returns the new revision (ConflictError otherwise)."""
+    return store.set_setting(PRIORITY_WEIGHTS, weights.to_dict(), expected_revision=revision)
+
+
+def custom_kpis(store: Store) -> tuple[list[dict], int]:
+    """The workspace's own KPI definitions and their revision."""
+    return store.get_setting_revision(CUSTOM_KPIS, [])
+
+
+def save_custom_kpis(store: Store, definitions: list[dict], *, revision: int) -> int:
+    """Save the workspace's own KPI definitions if nobody saved since ``revision``; returns the new revision."""
+    return store.set_setting(CUSTOM_KPIS, definitions, expected_revision=revision)
