@@ -39,7 +39,7 @@ from workbench.analysis.impact import Impact, impact
 from workbench.analysis.mining import OrderedLog, directly_follows, order_events
 from workbench.analysis.priority import KPIS, PriorityWeights, priority_scores, rescore
 from workbench.cache import SHARED, FigureCache
-from workbench.metrics import measure
+from workbench.metrics import CATALOGUE, measure
 from workbench.metrics.cache import MetricsCache, fingerprint
 from workbench.metrics.cube import CUBE_KPIS, Cube
 from workbench.metrics.custom import CustomKpi, parse_custom_kpis
@@ -309,6 +309,23 @@ class Dataset:
             return priority_scores(frame.drop_nulls(level), self.model, level=level)
         ranked = self._remember(("priorities", level, filters, self.model_key), base)
         return ranked if weights is None else rescore(ranked, self.model, level, weights)
+
+    def kpi_points(self, level: str, kpis: Sequence[str], filters: Filters = NO_FILTERS,
+                   dimensions: Sequence[str] = ()) -> pl.DataFrame:
+        """Our KPIs by ``level`` and month as external-metric data points with their additive parts (NPS
+        counts, CSAT's five counts, ratios' numerator and denominator), e.g. for a THEYDO_METRICS_V1 export."""
+        from workbench.metrics.external import MEASURED, SURVEY_PARTS, points_from_kpis
+        from workbench.metrics.labels import LABELLED
+
+        def compute() -> pl.DataFrame:
+            measured = self._from_events([level, *dimensions], MEASURED, filters, "month",
+                                         parse_custom_kpis(SURVEY_PARTS))
+            items = getattr(self.model, LABELLED[level]) if level in LABELLED else {}
+            labels = {k: (self.model.journey_title(k) if level == "journey" else v.label) for k, v in items.items()}
+            return points_from_kpis(measured, level, kpis, labels=labels, dimensions=dimensions,
+                                    titles={k: CATALOGUE[k].label for k in kpis if k in CATALOGUE})
+        return self._remember(("kpi_points", level, tuple(kpis), filters, tuple(dimensions), self.model_key),
+                              compute)
 
     def coverage(self, journey: str | None = None) -> Coverage:
         """Unlinked steps, reasons shared by journeys and reasons no journey uses (see ``analysis.coverage``)."""
