@@ -59,3 +59,32 @@ def test_missing_months_are_refused_with_the_months_named():
     rows = [(2026, m, "bill", 100, 0.0, 10) for m in range(1, 5)]
     with pytest.raises(ValueError, match="no contact data for 2026-05, 2026-06"):
         check_effect(monthly(rows), ["bill"], date(2026, 4, 1))
+
+
+def _generated_monthly(tmp_path, effects):
+    from workbench.metrics import measure
+    from workbench.sample import generate
+    from workbench.templates import load_template
+
+    model = load_template("telecom")
+    result = generate(model, tmp_path / "data", events=300_000, seed=5, progress=False, effects=effects,
+                      start=date(2025, 1, 1), months=24)
+    mapping = {code: reason for code, reason in result.crosswalk.items() if reason != "ignore"}
+    events = (pl.scan_parquet(tmp_path / "data" / "**" / "*.parquet")
+              .with_columns(pl.col("source_code").replace_strict(mapping, default=None).alias("reason")))
+    return measure(events, by=["reason"], kpis=["volume", "cost", "repeats", "nps", "nps_responses"],
+                   period="month")
+
+
+def test_monitoring_finds_the_generated_effect_and_none_where_there_is_none(tmp_path):
+    from workbench.sample.effects import Effect
+
+    fixed = ("question-bill", "understand-first-bill")
+    monthly = _generated_monthly(tmp_path, [Effect(fixed, date(2026, 7, 1), -0.3)])
+    found = check_effect(monthly, list(fixed), date(2026, 7, 1), months=3, expected={"volume": -0.3})
+    assert found.method == SEASONAL  # two years of data: every reason has its own seasons
+    volume = found.figures.row(0, named=True)
+    assert volume["effect"] == pytest.approx(-0.3, rel=0.10)
+    assert volume["realised"] == pytest.approx(1.0, rel=0.10)
+    untouched = check_effect(monthly, ["report-fault"], date(2026, 7, 1), months=3)
+    assert abs(untouched.figures.row(0, named=True)["effect"]) < 0.03

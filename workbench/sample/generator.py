@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -13,6 +14,7 @@ import polars as pl
 from workbench.model import Model
 from workbench.sample import months as mo
 from workbench.sample.codes import IGNORE_CODES, UNMAPPED_CODES, crosswalk
+from workbench.sample.effects import Effect, apply_effects
 from workbench.sample.journeys import plan_walks, walk_month
 from workbench.sample.profile import MONTH_CURVE, Profile, build_profile
 from workbench.sources.canonical import CONTACT_SCHEMA, conform
@@ -74,7 +76,7 @@ def split_events(total: int, weights: np.ndarray) -> np.ndarray:
 
 def generate(model: Model, out_dir: str | Path, *, events: int = 1_000_000, seed: int = 0,
              start: date = date(2026, 1, 1), months: int = 12, progress: bool = True,
-             overwrite: bool = False, journey_share: float = 0.04) -> SampleResult:
+             overwrite: bool = False, journey_share: float = 0.04, effects: Sequence[Effect] = ()) -> SampleResult:
     """Generate ``events`` contacts of a demo organisation over ``months`` months from ``start``.
 
     Writes ``out_dir/month=YYYY-MM/part-0.parquet`` in the canonical contact schema, sorted by
@@ -84,7 +86,8 @@ def generate(model: Model, out_dir: str | Path, *, events: int = 1_000_000, seed
 
     Besides contacts drawn reason by reason, about ``journey_share`` of the customers per current
     journey walk it (:mod:`workbench.sample.journeys`); their contacts are part of the ``events``.
-    ``journey_share=0`` turns the walks off.
+    ``journey_share=0`` turns the walks off. ``effects`` remove a share of some reasons' contacts from a
+    go-live day on (:mod:`workbench.sample.effects`), so the events total is then a little lower.
     """
     if start.day != 1:
         raise ValueError(f"start must be the first day of a month, not {start.isoformat()}")
@@ -106,7 +109,7 @@ def generate(model: Model, out_dir: str | Path, *, events: int = 1_000_000, seed
     customers = mo.Customers.create(max(events // 6, 10), profile.segment_share, rng)
     names = _names(profile, len(customers.segment))
     plan = plan_walks(model, profile, customers, journey_share, np.random.default_rng([seed, 3]))
-    paths, carry, walkers = [], None, {}
+    paths, carry, walkers, written = [], None, {}, 0
     with _progress(progress, events) as (bar, task):
         for i, (label, month) in enumerate(windows):
             walked, who = walk_month(plan, profile, customers, month, start.weekday(), targets[i] / events,
@@ -117,6 +120,8 @@ def generate(model: Model, out_dir: str | Path, *, events: int = 1_000_000, seed
             rng = np.random.default_rng([seed, 2, i])
             cols, carry = _month(profile, customers, month, start.weekday(), int(targets[i]), carry, rng)
             frame = _frame(cols, names, datetime(start.year, start.month, start.day, tzinfo=UTC))
+            frame = apply_effects(frame, effects, profile.codes, np.random.default_rng([seed, 4, i]))
+            written += frame.height
             path = out_dir / f"month={label}" / "part-0.parquet"
             path.parent.mkdir(parents=True, exist_ok=True)
             frame.write_parquet(path, compression="zstd", compression_level=1)
@@ -128,7 +133,7 @@ def generate(model: Model, out_dir: str | Path, *, events: int = 1_000_000, seed
     spec = {"id": "demo-contacts", "kind": "parquet", "location": str(out_dir), "hive_partitioning": True,
             "mapping": {column: column for column in CONTACT_SCHEMA}}
     broken_reasons = [r for r, b in zip(profile.reasons, profile.broken, strict=True) if b]
-    return SampleResult(paths=paths, events=events, crosswalk=crosswalk(codes), codes=dict(codes),
+    return SampleResult(paths=paths, events=written, crosswalk=crosswalk(codes), codes=dict(codes),
                         source_spec=spec, broken_processes=list(profile.broken_processes),
                         broken_reasons=broken_reasons, journey_walkers=_walker_ids(walkers, names["width"]))
 
