@@ -59,10 +59,13 @@ def test_conversion_and_paying_after_sixty_days():
     # prospects first seen in January: c5 (converted), c7 (not) → 50 %; in February: c10 → 100 %
     assert got[D(2026, 1, 1)]["conversion"] == pytest.approx(0.5)
     assert got[D(2026, 2, 1)]["conversion"] == pytest.approx(1.0)
-    # started in January: c3 (stays), c4 (11 days) → 50 %; February starters are too recent for 60 days
-    # (the table ends on 10 March) and are left out
-    assert got[D(2026, 1, 1)]["paying_after"] == pytest.approx(0.5)
+    # 60 days: only c3 (5 Jan) is 60 days in by 10 March, the table's last date: 100 %; February: nobody yet
+    assert got[D(2026, 1, 1)]["paying_after"] == pytest.approx(1.0)
     assert got[D(2026, 2, 1)]["paying_after"] is None
+    # 30 days: January c3 (stays) and c4 (left after 11 days) → 50 %; February c5 stays, c10 is too recent
+    by30 = {r["period"]: r for r in kpis(paying_days=30).iter_rows(named=True)}
+    assert by30[D(2026, 1, 1)]["paying_after"] == pytest.approx(0.5)
+    assert by30[D(2026, 2, 1)]["paying_after"] == pytest.approx(1.0)
 
 
 def test_by_segment_adds_up_to_the_whole():

@@ -20,7 +20,7 @@ Definitions, per calendar month M (``period`` = its first day):
 * **conversion** — of the prospects first seen in M, the share that became customers (any time).
 * **paying_after** — of the customers who started in M, the share still a customer ``paying_days``
   (default 60) days after their start; customers who started less than that before the table's last
-  date and have not left are left out (it is not known yet).
+  date are left out (not known yet for all of them).
 
 Every figure of a group is computed from that group's customers (counts and sums accumulate month by
 month; rates are recomputed, never averaged), in one pass whatever the number of customers.
@@ -154,7 +154,7 @@ def _conversion(frame: pl.DataFrame, by: list[str]) -> pl.DataFrame:
 def _paying_after(frame: pl.DataFrame, by: list[str], days: int) -> pl.DataFrame:
     as_of = frame.select(pl.max_horizontal(pl.col("start").max(), pl.col("end").max())).item()
     stayed = (pl.col("end") - pl.col("start")).dt.total_days()
-    known = ((pl.col("start") + pl.duration(days=days)) <= as_of) | (stayed < days)  # the answer is known
-    started = frame.filter(pl.col("start").is_not_null(), known.fill_null(False))
+    # only customers whose N days are over: counting the early leavers of a recent cohort alone would bias it
+    started = frame.filter(pl.col("start").is_not_null(), (pl.col("start") + pl.duration(days=days)) <= as_of)
     still = pl.col("end").is_null() | (stayed >= days)
     return started.group_by(*by, pl.col("_start_month").alias("period")).agg(still.mean().alias("paying_after"))
