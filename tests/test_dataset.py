@@ -140,3 +140,14 @@ def test_an_unwritable_cache_folder_serves_from_memory_and_says_so(tmp_path):
         total = data.measure([], ["volume"])["volume"][0]
     assert total > 0 and "cache could not be written" in data.cache_problem
     ws.close()
+
+
+def test_a_future_journey_is_never_credited_with_todays_contacts():
+    from workbench.model import Journey, Step
+
+    model = small_model()
+    model.add(Journey("i-move-house-future", "I move house", state="future", counterpart="i-move-house"),
+              Step("fut-1", "i-move-house-future", "Moves in the app", reason="pay-bill"))
+    by_journey = Dataset.from_frames(model, EVENTS).measure(["journey"], ["volume"])
+    assert "i-move-house-future" not in by_journey["journey"].to_list()
+    assert dict(by_journey.iter_rows())["i-move-house"] == 3  # pay-bill's three contacts, once

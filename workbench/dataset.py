@@ -37,14 +37,15 @@ from workbench.analysis.coverage import Coverage, coverage
 from workbench.analysis.event_log import event_log
 from workbench.analysis.impact import Impact, impact
 from workbench.analysis.mining import OrderedLog, directly_follows, order_events
-from workbench.analysis.priority import KPIS, PriorityWeights, priority_scores, rescore
+from workbench.analysis.monitor import MONTHLY_KPIS, Check, check_effect
+from workbench.analysis.priority import KPIS, PriorityWeights, model_dimensions, priority_scores, rescore
+from workbench.analysis.whatif import BASE_KPIS, Scenario, WhatIf, whatif
 from workbench.cache import SHARED, FigureCache
 from workbench.metrics import CATALOGUE, measure
 from workbench.metrics.cache import MetricsCache, fingerprint
 from workbench.metrics.cube import CUBE_KPIS, Cube
 from workbench.metrics.custom import CustomKpi, parse_custom_kpis
 from workbench.metrics.dimensions import MANY_TO_MANY
-from workbench.metrics.model_dims import dimensions
 from workbench.model import Model
 from workbench.sources.canonical import conform
 
@@ -144,8 +145,11 @@ class Dataset:
     # -- what the figures depend on ---------------------------------------------------------------------
     @cached_property
     def dims(self):
-        """The model's dimension tables (reason → phase → stage, journey, process and system links, channels)."""
-        return dimensions(self.model)
+        """The model's dimension tables (reason → phase → stage, journey, process and system links, channels).
+
+        Only current journeys carry contacts: a future journey is a design, and crediting it with today's
+        contacts would show it twice ("I move house" and its future version with the same figures)."""
+        return model_dimensions(self.model, journey_states=("current",))
 
     @cached_property
     def _table_keys(self) -> dict[str, str]:
@@ -326,6 +330,23 @@ class Dataset:
                                     titles={k: CATALOGUE[k].label for k in kpis if k in CATALOGUE})
         return self._remember(("kpi_points", level, tuple(kpis), filters, tuple(dimensions), self.model_key),
                               compute)
+
+    def whatif(self, scenario: Scenario, filters: Filters = NO_FILTERS) -> WhatIf:
+        """What ``scenario`` does to its reasons, journeys and the total (see ``analysis.whatif``)."""
+        def compute() -> WhatIf:
+            base = self.measure(["reason", "channel"], list(BASE_KPIS), filters)
+            digital = dict(zip(self.dims.channels["channel"], self.dims.channels["digital"], strict=True))
+            return whatif(base, scenario, digital=digital, journeys=self.dims.journey_reasons)
+        return self._remember(("whatif", scenario, filters, self._dims_key_for(["journey"])), compute)
+
+    def monthly(self, filters: Filters = NO_FILTERS) -> pl.DataFrame:
+        """Every reason's monthly parts for monitoring (period, reason, ``analysis.monitor.MONTHLY_KPIS``)."""
+        return self.measure(["reason"], list(MONTHLY_KPIS), filters.without("period"), period="month")
+
+    def check_effect(self, reasons: Sequence[str], go_live, filters: Filters = NO_FILTERS, *, months: int = 3,
+                     expected: dict[str, float] | None = None) -> Check:
+        """Did the figures of ``reasons`` move after ``go_live``? (see ``analysis.monitor``)"""
+        return check_effect(self.monthly(filters), reasons, go_live, months=months, expected=expected)
 
     def coverage(self, journey: str | None = None) -> Coverage:
         """Unlinked steps, reasons shared by journeys and reasons no journey uses (see ``analysis.coverage``)."""

@@ -95,3 +95,22 @@ def test_impossible_scenarios_are_refused(bad):
         Scenario(("bill",), **bad)
     with pytest.raises(ValueError, match="two different channels"):
         Shift("app", "app", 0.1)
+
+
+def test_the_cli_projects_a_scenario_on_a_workspace(tmp_path):
+    from typer.testing import CliRunner
+
+    from workbench.cli import app
+    from workbench.demo import build_demo
+
+    build_demo(tmp_path / "ws", events=5_000, seed=2).close()
+    result = CliRunner().invoke(app, ["whatif", str(tmp_path / "ws"), "--reason", "receive-bill",
+                                      "--shift", "phone=app:30%", "--out", str(tmp_path / "w.csv")])
+    assert result.exit_code == 0, result.output
+    frame = pl.read_csv(tmp_path / "w.csv")
+    assert frame["volume"][0] == pytest.approx(frame["volume_after"][0])  # a pure shift keeps the volume
+    assert frame["cost_after"][0] < frame["cost"][0]                     # the app is cheaper than the phone
+    bad = CliRunner().invoke(app, ["whatif", str(tmp_path / "ws"), "--reason", "receive-bil"])
+    assert bad.exit_code == 2 and "did you mean 'receive-bill'" in bad.output
+    bad = CliRunner().invoke(app, ["whatif", str(tmp_path / "ws"), "--reason", "receive-bill", "--shift", "phone"])
+    assert bad.exit_code == 2 and "FROM=TO:SHARE" in bad.output

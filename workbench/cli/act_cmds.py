@@ -1,0 +1,93 @@
+"""Commands of the improvement agenda (step 5, Prioritise → act): what-if scenarios."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import polars as pl
+import typer
+
+from workbench.cli._app import OutFile, WorkspacePath, app, fail, open_workspace, out, print_frame, write_out
+from workbench.errors import UsageError
+
+PERCENT, POINTS, EUROS = "{:.1%}", "{:+.0f}", "€{:,.0f}"
+
+
+def share(text: str, what: str) -> float:
+    """``30%`` or ``0.3`` (or ``-50%``) as a fraction.
+
+    >>> share("30%", "x"), share("-0.5", "x")
+    (0.3, -0.5)
+    """
+    value = text.strip()
+    try:
+        return float(value.removesuffix("%")) / 100 if value.endswith("%") else float(value)
+    except ValueError:
+        raise UsageError(f"{what} must be a share such as 30% or 0.3, not '{text}'") from None
+
+
+def parse_shift(text: str):
+    """``phone=app:30%`` → Shift("phone", "app", 0.3)."""
+    from workbench.analysis.whatif import Shift
+
+    channels, sep, amount = text.partition(":")
+    source, sep2, target = channels.partition("=")
+    if not (sep and sep2 and source and target):
+        raise UsageError(f"--shift '{text}' must look like FROM=TO:SHARE, e.g. phone=app:30%")
+    return Shift(source.strip(), target.strip(), share(amount, "the share of a --shift"))
+
+
+@app.command("whatif")
+def whatif_cmd(
+    path: WorkspacePath,
+    reason: Annotated[list[str], typer.Option(help="A contact reason id the scenario changes (repeatable).")],
+    shift: Annotated[list[str] | None, typer.Option(help="FROM=TO:SHARE, e.g. phone=app:30% (repeatable).")] = None,
+    deflection: Annotated[str, typer.Option(help="Share of the contacts that no longer happen, e.g. 20%.")] = "0",
+    repeat_change: Annotated[str, typer.Option(help="Change of the repeat contacts, e.g. -50%.")] = "0",
+    stimulated_demand: Annotated[str, typer.Option(help="Extra contacts in the target channel per shifted "
+                                                        "contact, e.g. 10%.")] = "0",
+    period: Annotated[str | None, typer.Option(help="Base the projection on one month (YYYY-MM).")] = None,
+    out_file: OutFile = None,
+) -> None:
+    """Project volume, cost, handling time, repeats, digital share and NPS under a scenario."""
+    from workbench.analysis.whatif import Scenario
+    from workbench.dataset import Filters
+    from workbench.model import did_you_mean
+
+    ws = open_workspace(path)
+    data = ws.dataset()
+    for r in reason:
+        if r not in data.model.reasons:
+            raise fail(f"error: unknown contact reason '{r}'{did_you_mean(r, data.model.reasons)}", 2)
+    for s in shift or []:
+        for channel in s.partition(":")[0].split("="):
+            if channel.strip() and channel.strip() not in data.model.channels:
+                raise fail(f"error: unknown channel '{channel}'{did_you_mean(channel, data.model.channels)}", 2)
+    try:
+        scenario = Scenario(tuple(reason), tuple(parse_shift(s) for s in shift or []),
+                            deflection=share(deflection, "--deflection"),
+                            repeat_change=share(repeat_change, "--repeat-change"),
+                            stimulated_demand=share(stimulated_demand, "--stimulated-demand"))
+    except ValueError as exc:
+        raise fail(f"error: {exc}", 2) from None
+    result = data.whatif(scenario, Filters(period=period))
+    formats = {"cost": EUROS, "cost_after": EUROS, "nps": POINTS, "nps_after": POINTS,
+               **{f"{k}{s}": PERCENT for k in ("repeat_rate", "digital_share") for s in ("", "_after")},
+               **{f"{k}{s}": "{:,.0f}" for k in ("volume", "repeats", "handling_hours") for s in ("", "_after")}}
+    labels = {r.id: r.label for r in data.model.reasons.values()}
+    by_reason = result.by_reason.with_columns(pl.col("reason").replace(labels))
+    print_frame(_before_after(by_reason, "reason"), title="per contact reason: before → after", formats=formats)
+    print_frame(_before_after(result.total, None), title="all contacts", formats=formats)
+    if result.by_journey.height:
+        journeys = {j: data.model.journey_title(j) for j in data.model.journeys}
+        print_frame(_before_after(result.by_journey.with_columns(pl.col("journey").replace(journeys)), "journey"),
+                    title="journeys using these reasons (they overlap)", formats=formats)
+    for note in result.notes:
+        out.print(f"note: {note}", markup=False)
+    write_out(result.by_reason, out_file, sheet="whatif")
+
+
+def _before_after(frame: pl.DataFrame, key: str | None) -> pl.DataFrame:
+    """The figures that matter most, before and after, side by side."""
+    columns = [c for f in ("volume", "cost", "repeat_rate", "digital_share", "nps") for c in (f, f"{f}_after")]
+    return frame.select(*([key] if key else []), *columns)
