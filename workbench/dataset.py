@@ -26,6 +26,7 @@ import hashlib
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from typing import Any
 
@@ -38,7 +39,18 @@ from workbench.analysis.event_log import event_log
 from workbench.analysis.impact import Impact, impact
 from workbench.analysis.mining import OrderedLog, directly_follows, order_events
 from workbench.analysis.monitor import MONTHLY_KPIS, Check, check_effect
-from workbench.analysis.priority import KPIS, PriorityWeights, model_dimensions, priority_scores, rescore
+from workbench.analysis.overview import (
+    HEADLINE_KPIS,
+    MIN_RESPONSES,
+    RESPONSES,
+    Target,
+    grid,
+    headline,
+    months_compared,
+    movers,
+    uncovered,
+)
+from workbench.analysis.priority import KPIS, PriorityWeights, explain, model_dimensions, priority_scores, rescore
 from workbench.analysis.whatif import BASE_KPIS, Scenario, WhatIf, whatif
 from workbench.cache import SHARED, FigureCache
 from workbench.metrics import CATALOGUE, measure
@@ -46,10 +58,12 @@ from workbench.metrics.cache import MetricsCache, fingerprint
 from workbench.metrics.cube import CUBE_KPIS, Cube
 from workbench.metrics.custom import CustomKpi, parse_custom_kpis
 from workbench.metrics.dimensions import MANY_TO_MANY
+from workbench.metrics.external import SURVEY_PARTS
 from workbench.model import Model
 from workbench.sources.canonical import conform
 
 _MONTH = "_wb_month"  # helper column of the events path: the month of a period filter
+GRID_KPIS = ("nps", "ces", "csat", "volume", "repeat_rate", "cost")
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,21 @@ class Filters:
 
 
 NO_FILTERS = Filters()
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The home page's figures (see :mod:`workbench.analysis.overview`): ``headline`` per KPI, ``priorities``
+    (the top reasons with their one-line why), ``movers``, ``uncovered`` (busy reasons no journey covers),
+    ``grid`` (stages × metric families) and the months compared."""
+
+    headline: pl.DataFrame
+    priorities: pl.DataFrame
+    movers: pl.DataFrame
+    uncovered: pl.DataFrame
+    grid: pl.DataFrame
+    current: date | None
+    previous: date | None
 
 
 @dataclass(frozen=True)
@@ -347,6 +376,33 @@ class Dataset:
                      expected: dict[str, float] | None = None) -> Check:
         """Did the figures of ``reasons`` move after ``go_live``? (see ``analysis.monitor``)"""
         return check_effect(self.monthly(filters), reasons, go_live, months=months, expected=expected)
+
+    def overview(self, filters: Filters = NO_FILTERS, *, weights: PriorityWeights | None = None,
+                 targets: Sequence[Target] = (), min_responses: int = MIN_RESPONSES, top: int = 5) -> Overview:
+        """Everything the home page shows, for the chosen month (``filters.period``; default the last one)."""
+        def compute() -> Overview:
+            rest = filters.without("period")
+            kpis = [*HEADLINE_KPIS, *RESPONSES.values()]
+            monthly = self.measure([], kpis, rest, period="month")
+            chosen = date.fromisoformat(f"{filters.period}-01") if filters.period else None
+            current, previous = months_compared(monthly["period"].to_list(), chosen)
+            month = Filters(period=f"{current:%Y-%m}", segment=filters.segment, channel=filters.channel,
+                            extra=filters.extra) if current else rest
+            ranked = self.priorities("reason", month, weights).head(top)
+            why = ranked.select("id", "label", "score", pl.Series("why", [explain(r) for r in
+                                                                          ranked.iter_rows(named=True)], pl.String))
+            survey = parse_custom_kpis([s for s in SURVEY_PARTS if s["id"].startswith("nps_")])
+            by_reason_month = self._from_events(["reason"], ("volume", "nps_responses"), rest, "month", survey)
+            covered = set(self.dims.journey_reasons["reason"].to_list())
+            by_stage = self.measure(["stage"], list(dict.fromkeys([*GRID_KPIS, *RESPONSES.values()])), month)
+            return Overview(
+                headline=headline(monthly, chosen, targets=targets, min_responses=min_responses),
+                priorities=why, movers=movers(by_reason_month, chosen, top=top, min_responses=min_responses),
+                uncovered=uncovered(self.measure(["reason"], ["volume"], month), covered, top=top),
+                grid=grid(by_stage, "stage", targets=targets, min_responses=min_responses),
+                current=current, previous=previous)
+        key = ("overview", filters, weights, tuple(targets), min_responses, top, self.model_key)
+        return self._remember(key, compute)
 
     def coverage(self, journey: str | None = None) -> Coverage:
         """Unlinked steps, reasons shared by journeys and reasons no journey uses (see ``analysis.coverage``)."""

@@ -9,7 +9,7 @@ import panel as pn
 import pytest
 
 from workbench.display.formats import DIVERGING, GREY, SEQUENTIAL
-from workbench.display.lifecycle import circle_layout
+from workbench.display.lifecycle import circle_layout, tile_frame
 from workbench.ui.circular import CircularView
 from workbench.ui.lifecycle_map import LifeCycleMap
 
@@ -27,8 +27,16 @@ def test_tiles_follow_model_order_and_show_the_kpi(ui_session):
     # NPS by hand: compare 7,10 → 50; order 10,6 → 0; bill 9,3,10 → 33.3; details 0,10 → 0; fault: no data.
     values = tiles["value"].to_list()
     assert values[:2] == [50.0, 0.0] and values[2] == pytest.approx(100 / 3) and values[3:] == [0.0, None]
-    assert tiles["text"].to_list() == ["+50", "0", "+33", "0", "–"]
     assert tiles["volume"].to_list() == [2, 2, 4, 2, 0]
+    # two or three answers are no basis for a colour: every tile grey, each value with its n
+    assert tiles["text"].to_list() == ["+50 · n = 2", "0 · n = 2", "+33 · n = 3", "0 · n = 2", "–"]
+    assert set(tiles["colour"]) == {GREY} and not any(tiles["reliable"][:4])
+
+
+def test_tile_colours_follow_the_kpi_scale_when_the_sample_is_large_enough(ui_session):
+    measured = ui_session.data.measure(["reason"], ["nps", "volume", "nps_responses"])
+    tiles = tile_frame(ui_session.model, measured, "nps", min_responses=2)
+    assert tiles["text"].to_list() == ["+50", "0", "+33", "0", "–"]
     # scale 0..50: 50 is the good end, 0 the bad end, 33.3 is 2/3 along the 7 colours = exactly the 5th.
     assert tiles["colour"].to_list() == [DIVERGING[-1], DIVERGING[0], DIVERGING[4], DIVERGING[0], GREY]
 
@@ -37,8 +45,8 @@ def test_tiles_follow_filters_and_kpi(ui_session):
     view = LifeCycleMap(session=ui_session)
     ui_session.selection.kpi = "nps"
     ui_session.selection.segment = "seniors"
-    # seniors: compare none; order c6 10 → +100; bill c2 10 → +100; details 0,10 → 0
-    assert view.tiles()["text"].to_list() == ["–", "+100", "+100", "0", "–"]
+    # seniors: compare none; order c6 10 → +100; bill c2 10 → +100; details 0,10 → 0 (one or two answers each)
+    assert view.tiles()["text"].to_list() == ["–", "+100 · n = 1", "+100 · n = 1", "0 · n = 2", "–"]
     ui_session.selection.segment = "all"
     ui_session.selection.kpi = "volume"
     tiles = view.tiles()

@@ -5,28 +5,56 @@ from __future__ import annotations
 
 import polars as pl
 
+from workbench.analysis.overview import MIN_RESPONSES, RESPONSES
 from workbench.display.formats import colour_scale, format_kpi
 from workbench.model import Model
 
 
-def tile_frame(model: Model, measured: pl.DataFrame, kpi: str) -> pl.DataFrame:
+def sample_guard(frame: pl.DataFrame, kpi: str, min_responses: int) -> pl.DataFrame:
+    """``frame`` with ``n`` (the responses behind a survey KPI, else null) and ``reliable`` (n below the
+    minimum: not reliable); the colour scale then leaves the unreliable values out."""
+    column = RESPONSES.get(kpi)
+    if column is None or column not in frame.columns:
+        return frame.with_columns(pl.lit(None, pl.Int64).alias("n"), pl.lit(True).alias("reliable"))
+    n = pl.col(column).fill_null(0).cast(pl.Int64)
+    return frame.with_columns(n.alias("n"), (n >= min_responses).alias("reliable"))
+
+
+def guarded_text(kpi: str, value, n, reliable: bool) -> str:
+    """The formatted value, with its sample size when it is too small to trust ("+100 · n = 2").
+
+    >>> guarded_text("nps", 100.0, 2, False), guarded_text("nps", 12.0, 400, True)
+    ('+100 · n = 2', '+12')
+    """
+    text = format_kpi(kpi, value)
+    return text if reliable or value is None else f"{text} · n = {n}"
+
+
+def tile_frame(model: Model, measured: pl.DataFrame, kpi: str, *, min_responses: int = MIN_RESPONSES) -> pl.DataFrame:
     """One row per reason of the model, in model order (stage, then phase, then reason).
 
     Columns: stage, stage_label, phase, phase_label, reason, label (raw text), value (the KPI, null when
-    the reason has no data), volume (0 when none), text (the formatted value) and colour (the KPI's
-    scale over the reasons shown; grey for null).
+    the reason has no data), volume (0 when none), n and reliable (a survey KPI on fewer than
+    ``min_responses`` responses is not reliable), text (the formatted value, with n when unreliable) and
+    colour (the KPI's scale over the reliable values shown; grey for null or unreliable values, so a
+    tile is never coloured by one or two answers). ``measured`` holds the KPI and, for a survey KPI, its
+    responses (``nps_responses`` …).
     """
     rows = [(s.id, s.label, p.id, p.label, r.id, r.label)
             for s in model.stages.values() for p in model.phases_of(s.id) for r in model.reasons_of(p.id)]
     frame = pl.DataFrame(rows, schema=["stage", "stage_label", "phase", "phase_label", "reason", "label"],
                          orient="row")
-    values = measured.select("reason", pl.col(kpi).cast(pl.Float64).alias("value"), "volume")
+    extra = [c for c in (RESPONSES.get(kpi),) if c and c in measured.columns]
+    values = measured.select("reason", pl.col(kpi).cast(pl.Float64).alias("value"), "volume", *extra)
     frame = frame.join(values, on="reason", how="left", maintain_order="left").with_columns(
         pl.col("volume").fill_null(0))
-    scale = colour_scale(kpi, frame["value"].to_list())
+    frame = sample_guard(frame, kpi, min_responses).drop(extra)
+    shown = [v if ok else None for v, ok in zip(frame["value"], frame["reliable"], strict=True)]
+    scale = colour_scale(kpi, shown)
     return frame.with_columns(
-        pl.Series("text", [format_kpi(kpi, v) for v in frame["value"]], pl.String),
-        pl.Series("colour", [scale.colour(v) for v in frame["value"]], pl.String),
+        pl.Series("text", [guarded_text(kpi, v, n, ok) for v, n, ok in frame.select("value", "n", "reliable")
+                           .iter_rows()], pl.String),
+        pl.Series("colour", [scale.colour(v) for v in shown], pl.String),
     )
 
 

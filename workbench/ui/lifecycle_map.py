@@ -13,6 +13,7 @@ import param
 import polars as pl
 from panel.custom import JSComponent
 
+from workbench.analysis.overview import RESPONSES
 from workbench.dataset import Filters
 from workbench.display.formats import text_colour
 from workbench.display.lifecycle import tile_frame
@@ -134,7 +135,8 @@ class LifeCycleMap(View):
     def tiles(self) -> pl.DataFrame:
         """The tile frame for the current KPI and filters (see :func:`workbench.display.lifecycle.tile_frame`)."""
         kpi = self.selection.kpi
-        measured = self.data.measure(["reason"], list(dict.fromkeys([kpi, "volume"])), self.selection.filter)
+        kpis = [kpi, "volume", *([RESPONSES[kpi]] if kpi in RESPONSES else [])]
+        measured = self.data.measure(["reason"], list(dict.fromkeys(kpis)), self.selection.filter)
         return tile_frame(self.model, measured, kpi)
 
     @param.depends("selection.kpi", "selection.filter", "session.data", watch=True)
