@@ -3,15 +3,13 @@ nothing is written."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from small_disk import fill, small_disk  # noqa: F401 - a fixture
 from sqlalchemy import event
 from typer.testing import CliRunner
 
@@ -130,37 +128,14 @@ def test_the_cli_shows_the_sentence_and_exits_1(tmp_path, model, monkeypatch):
     assert Workspace.open(ws).load().steps == {}
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    """A 2 MB tmpfs folder (needs root and mount; skipped where either is missing)."""
-    if os.geteuid() != 0 or not shutil.which("mount"):
-        pytest.skip("mounting a small tmpfs needs root")
-    folder = tmp_path / "small"
-    folder.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(folder)],
-                      capture_output=True).returncode != 0:
-        pytest.skip("cannot mount a tmpfs here")
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
-
-
-def test_a_really_full_disk(small_disk, model):
+def test_a_really_full_disk(small_disk, model):  # noqa: F811 - the fixture
     sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks"))
     from bench_interchange import build, without_journeys
 
     db = small_disk / "workbench.db"
     big = build(80, 10, 100)
     store = Store.create(f"sqlite:///{db}", without_journeys(big))
-    filler = small_disk / "filler"
-    with open(filler, "wb") as f:
-        try:
-            while True:
-                f.write(b"\0" * 65536)
-                f.flush()
-        except OSError:
-            pass
+    filler = fill(small_disk)
     base = store.load()
     with pytest.raises(StorageError, match=_disk_full_sentence(db)):
         store.commit(big, base=base)
