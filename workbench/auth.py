@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from workbench.errors import InputError
+from workbench.files import OutputError, describe, output_path, write_text
 
 ROLES = ("viewer", "editor")
 _ALGORITHM, _ITERATIONS = "pbkdf2_sha256", 600_000
@@ -94,20 +95,26 @@ def read_users(path: str | Path) -> dict[str, User]:
 
 
 def add_user(path: str | Path, name: str, password: str, role: str = "viewer") -> None:
-    """Add or replace a user in the users file (created if missing), written atomically."""
+    """Add or replace a user in the users file (created if missing, with its folder), written atomically.
+
+    The file is readable by its owner only (mode 0600). A folder in the way, no permission or a full disk is
+    an :class:`~workbench.files.OutputError` naming the file; the old file is then left as it was.
+    """
     if role not in ROLES:
         raise UsersFileError(f"role must be one of {', '.join(ROLES)}, not '{role}'")
     if not name or any(c.isspace() for c in name):
         raise UsersFileError(f"user name '{name}' must be non-empty and without spaces")
-    path = Path(path)
+    path = output_path(path)  # a folder in the way or no permission: one sentence before anything is read
     users = read_users(path) if path.exists() else {}
     users[name] = User(name, role, hash_password(password))
     text = yaml.safe_dump({"users": {u.name: {"role": u.role, "password": u.password} for u in users.values()}},
                           sort_keys=True, allow_unicode=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.chmod(0o600)
-    partial.replace(path)
+    if path.exists():
+        try:  # the new file takes the old one's mode (workbench.files): make that owner-only first
+            path.chmod(0o600)
+        except OSError as exc:
+            raise OutputError(describe(exc, path)) from None
+    write_text(path, text)  # a new file is made owner-only (0600) by the temporary it is renamed from
 
 
 def _b64(raw: bytes) -> str:

@@ -112,7 +112,7 @@ def describe(exc: OSError, path: str | os.PathLike) -> str:
     """
     path = Path(path)
     code = exc.errno
-    if code in (errno.ENOSPC, errno.EDQUOT) or "disk is full" in str(exc).lower():
+    if code in (errno.ENOSPC, errno.EDQUOT) or any(t in str(exc).lower() for t in ("disk is full", "no space left")):
         return f"cannot write {path}: the disk is full ({free_space(path)} free in {path.parent}); nothing was written"
     if code in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"cannot write {path}: no permission (or a read-only file system); nothing was written"

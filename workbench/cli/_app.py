@@ -13,6 +13,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from workbench.files import OUTPUT_POLICY
+
 
 class WorkbenchApp(typer.Typer):
     """A Typer app whose commands turn the workbench's own errors into a message and an exit code.
@@ -51,7 +53,8 @@ out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
 err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
 
 WorkspacePath = Annotated[Path, typer.Argument(help="The workspace folder.")]
-OutFile = Annotated[Path | None, typer.Option("--out", help="Also write the table to FILE (.csv, .parquet or .xlsx).")]
+OutFile = Annotated[Path | None, typer.Option("--out", help="Also write the table to FILE (.csv, .parquet or .xlsx). "
+                                                           + OUTPUT_POLICY)]
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -102,13 +105,14 @@ def _cell(value, fmt: str | None) -> str:
 
 
 def write_out(frame: pl.DataFrame, path: Path | None, *, sheet: str = "data") -> None:
-    """Write ``frame`` to ``path`` by extension (.csv, .parquet, .xlsx); nothing when path is None."""
+    """Write ``frame`` to ``path`` by extension (.csv, .parquet, .xlsx); nothing when path is None.
+
+    Written through :mod:`workbench.files` (see :data:`OutFile`): a bad extension is a usage error (exit 2),
+    a folder in the way, no permission or a full disk one sentence naming the path (exit 1).
+    """
     if path is None:
         return
     from workbench.interchange.tables import write_table
 
-    try:
-        write_table(frame, path, sheet=sheet)
-    except ValueError as exc:
-        raise fail(f"error: {exc}", 2) from None
+    write_table(frame, path, sheet=sheet)
     out.print(f"wrote {frame.height:,} rows to {path}", markup=False)

@@ -105,19 +105,15 @@ def dependencies_cmd(
 
 
 def _write_sheets(path: Path, frames: dict[str, pl.DataFrame]) -> None:
-    """Several tables: sheets of one workbook for .xlsx, else one file per table beside ``path``."""
-    if path.suffix.lower() == ".xlsx":
-        import xlsxwriter
+    """Several tables: sheets of one workbook for .xlsx, else one file per table beside ``path``; all or none."""
+    from workbench.interchange.tables import write_tables
 
-        partial = path.with_name(f".{path.name}.partial")
-        with xlsxwriter.Workbook(partial) as book:
-            for name, frame in frames.items():
-                frame.write_excel(book, worksheet=name, autofit=True, freeze_panes=(1, 0))
-        partial.replace(path)
+    written = write_tables(frames, path)
+    if path.suffix.lower() == ".xlsx":
         out.print(f"wrote {len(frames)} sheets to {path}", markup=False)
         return
-    for name, frame in frames.items():
-        write_out(frame, path.with_name(f"{path.stem}-{name}{path.suffix}"), sheet=name)
+    for target, frame in zip(written, frames.values(), strict=True):
+        out.print(f"wrote {frame.height:,} rows to {target}", markup=False)
 
 
 LOG_SUFFIXES = (".xes", ".gz", ".csv", ".parquet")

@@ -46,14 +46,23 @@ def framework_rows(model: Model) -> dict[str, Rows]:
     return out
 
 
-def journey_rows(model: Model, journey: str) -> dict[str, Rows]:
-    """The rows one journey owns: its own row (without revision), its episodes and steps."""
-    own = {k: v for k, v in entity_rows(model, "journeys").get(journey, {}).items() if k != "revision"}
-    return {
-        "journeys": {journey: own} if own else {},
-        "episodes": {k: v for k, v in entity_rows(model, "episodes").items() if v["journey"] == journey},
-        "steps": {k: v for k, v in entity_rows(model, "steps").items() if v["journey"] == journey},
-    }
+def model_rows(model: Model) -> dict[str, Rows]:
+    """Every table's rows of ``model``, built once: the framework, its link tables, journeys, episodes, steps.
+
+    Journey rows leave out the revision: the store moves it (see :meth:`Store.commit`), it is not content.
+
+    >>> from workbench.model import Journey, Step
+    >>> m = Model().add(Journey("j", "I join"), Step("j-1", "j", "Signs up"))
+    >>> rows = model_rows(m)
+    >>> rows["journeys"]["j"]["position"], "revision" in rows["journeys"]["j"], rows["steps"]["j-1"]["journey"]
+    (1, False, 'j')
+    """
+    out = framework_rows(model)
+    out["journeys"] = {k: {n: v for n, v in row.items() if n != "revision"}
+                       for k, row in entity_rows(model, "journeys").items()}
+    out["episodes"] = entity_rows(model, "episodes")
+    out["steps"] = entity_rows(model, "steps")
+    return out
 
 
 def build_model(meta: dict[str, Any], tables: dict[str, list[dict[str, Any]]],

@@ -8,18 +8,21 @@ has one revision, each journey its own; a write based on an old revision raises
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, inspect, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, inspect, select, tuple_, update
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from workbench import errors
 from workbench.errors import StorageError
 from workbench.model import ENTITY_TYPES, FRAMEWORK, Model, ModelError
 from workbench.store import schema as s
-from workbench.store.rows import LINK_OWNER, Rows, build_model, framework_rows, journey_rows, meta_row
+from workbench.store.failures import failure_message, is_storage_failure
+from workbench.store.rows import build_model, meta_row, model_rows
+from workbench.store.writes import CHUNK, ORDER, chunks, diff_tables, touched_journeys, write_changes
 
 
 class StoreError(StorageError):
@@ -71,14 +74,18 @@ class Store:
         if inspect(engine).has_table("schema_info"):
             engine.dispose()
             raise StoreError(f"{_safe(url)} already holds a workbench store; open it instead")
-        s.metadata.create_all(engine)
         empty = Model(name=model.name if model else "Untitled workspace")
-        with engine.begin() as conn:
-            conn.execute(insert(s.schema_info), [{"key": "schema_version", "value": str(s.SCHEMA_VERSION)}])
-            conn.execute(insert(s.workspace), [{"id": 1, **meta_row(empty), "revision": 0}])
         store = cls(engine)
-        if model is not None:
-            store.commit(model, base=store.load())
+        try:
+            with store._writing() as conn:
+                s.metadata.create_all(conn)
+                conn.execute(insert(s.schema_info), [{"key": "schema_version", "value": str(s.SCHEMA_VERSION)}])
+                conn.execute(insert(s.workspace), [{"id": 1, **meta_row(empty), "revision": 0}])
+            if model is not None:
+                store.commit(model, base=store.load())
+        except BaseException:
+            engine.dispose()
+            raise
         return store
 
     @classmethod
@@ -134,35 +141,26 @@ class Store:
         ``also`` runs inside the same transaction after the model's rows are written (to keep data that
         hangs on the model in step with it): if it fails, nothing is written.
         Raises :class:`ConflictError` if the framework or a touched journey changed in the store
-        since ``base`` was loaded, and :class:`~workbench.model.ModelError` if ``new`` is unsound.
-        In both cases nothing is written.
+        since ``base`` was loaded, :class:`~workbench.model.ModelError` if ``new`` is unsound, and
+        :class:`StoreError` if the database cannot be written (a full disk, a read-only file …).
+        In every case nothing is written. The cost grows with the model's size and what changed: each
+        table's rows are built once per model and compared once, and written in bulk.
         """
         if problems := new.problems():
             raise ModelError("the model is not consistent; nothing was written:\n  " + "\n  ".join(problems))
-        old_fw, new_fw = framework_rows(base), framework_rows(new)
-        framework_changed = old_fw != new_fw or meta_row(base) != meta_row(new)
-        touched = [
-            j for j in dict.fromkeys([*base.journeys, *new.journeys])
-            if journey_rows(base, j) != journey_rows(new, j)
-        ]
+        changes = diff_tables(model_rows(base), model_rows(new))
+        framework_changed = meta_row(base) != meta_row(new) or any(
+            changes[name] for name in ORDER if name.partition(":")[0] in FRAMEWORK)
+        touched = touched_journeys(changes)
         if not framework_changed and not touched:
             return new.copy()
         try:
-            with self.engine.begin() as conn:
+            with self._writing() as conn:
                 if framework_changed:
                     self._bump(conn, s.workspace, 1, base.revision, "the life cycle model")
                     conn.execute(update(s.workspace).where(s.workspace.c.id == 1).values(**meta_row(new)))
-                for j in touched:
-                    if j in base.journeys:
-                        self._bump(conn, s.journeys, j, base.journeys[j].revision, f"journey '{j}'")
-                old_rows = {**old_fw, **_journey_tables(base, touched)}
-                new_rows = {**new_fw, **_journey_tables(new, touched)}
-                order = [*FRAMEWORK[:5], "processes", "processes:links", "systems", "systems:links",
-                         "journeys", "episodes", "steps"]
-                for name in order:
-                    _write(conn, name, old_rows[name], new_rows[name])
-                for name in reversed(order):
-                    _delete(conn, name, old_rows[name], new_rows[name])
+                self._bump_journeys(conn, {j: base.journeys[j].revision for j in touched if j in base.journeys})
+                write_changes(conn, changes)
                 if also is not None:
                     also(conn)
         except IntegrityError as exc:
@@ -185,11 +183,23 @@ class Store:
         )
         if result.rowcount != 1:
             now = conn.execute(select(table.c.revision).where(table.c.id == key)).scalar_one_or_none()
-            state = "was deleted" if now is None else f"is now at revision {now}"
-            raise ConflictError(
-                f"{what} was changed by someone else since you loaded it (you edited revision {expected}, "
-                f"it {state}); reload and apply your change again. Nothing was written."
-            )
+            raise ConflictError(_changed_meanwhile(what, expected, now))
+
+    def _bump_journeys(self, conn, expected: dict[str, int]) -> None:
+        """Move the revision of every journey in ``expected`` (id → the revision the edit was based on) on
+        by one, in a few statements; a journey whose revision moved meanwhile (or that was deleted) is a
+        :class:`ConflictError` naming it."""
+        t = s.journeys
+        pairs = sorted(expected.items())  # one order for every writer, so PostgreSQL row locks never deadlock
+        bumped: set[str] = set()
+        for chunk in chunks(pairs, CHUNK):
+            bumped.update(conn.execute(update(t).where(tuple_(t.c.id, t.c.revision).in_(chunk))
+                                       .values(revision=t.c.revision + 1).returning(t.c.id)).scalars())
+        missed = [(j, r) for j, r in pairs if j not in bumped]
+        if missed:
+            journey, base = missed[0]
+            now = conn.execute(select(t.c.revision).where(t.c.id == journey)).scalar_one_or_none()
+            raise ConflictError(_changed_meanwhile(f"journey '{journey}'", base, now))
 
     # -- settings -----------------------------------------------------------------------------------
     def get_setting(self, key: str, default: Any = None) -> Any:
@@ -209,7 +219,7 @@ class Store:
         :class:`ConflictError` if someone else saved the setting meanwhile; nothing is written then.
         """
         raw = json.dumps(value, ensure_ascii=False, sort_keys=True)
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             where = s.settings.c.key == key
             if expected_revision is not None:
                 where &= s.settings.c.revision == expected_revision
@@ -235,6 +245,18 @@ class Store:
             return {kind: conn.execute(select(func.count()).select_from(t)).scalar_one()
                     for kind, t in s.ENTITY_TABLES.items()}
 
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction; the database failing (a full disk, a read-only file …) is a :class:`StoreError`
+        with one plain sentence. Conflicts (IntegrityError) pass through for the caller to word."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except DBAPIError as exc:
+            if is_storage_failure(exc):
+                raise StoreError(failure_message(exc, self.engine)) from exc
+            raise
+
     def _snapshot(self):
         conn = self.engine.connect()
         if self.engine.dialect.name == "postgresql":
@@ -255,43 +277,10 @@ class _Snapshot:
         self.conn.close()
 
 
-def _journey_tables(model: Model, journeys: list[str]) -> dict[str, Rows]:
-    out: dict[str, Rows] = {"journeys": {}, "episodes": {}, "steps": {}}
-    for j in journeys:
-        for name, rows in journey_rows(model, j).items():
-            out[name].update(rows)
-    return out
-
-
-def _table(name: str):
-    kind, _, links = name.partition(":")
-    return s.LINK_TABLES[kind] if links else s.ENTITY_TABLES[kind]
-
-
-def _key_clause(name: str, table, key):
-    kind, _, links = name.partition(":")
-    if links:
-        owner = LINK_OWNER[kind]
-        return (table.c[owner] == key[0]) & (table.c.reason == key[1])
-    return table.c.id == key
-
-
-def _write(conn, name: str, old: Rows, new: Rows) -> None:
-    table = _table(name)
-    added = [dict(row, revision=1) if name == "journeys" else row
-             for key, row in new.items() if key not in old]
-    if added:
-        conn.execute(insert(table), added)
-    for key, row in new.items():
-        if key in old and old[key] != row:
-            conn.execute(update(table).where(_key_clause(name, table, key)).values(**row))
-
-
-def _delete(conn, name: str, old: Rows, new: Rows) -> None:
-    table = _table(name)
-    for key in old:
-        if key not in new:
-            conn.execute(table.delete().where(_key_clause(name, table, key)))
+def _changed_meanwhile(what: str, expected: int, now: int | None) -> str:
+    state = "was deleted" if now is None else f"is now at revision {now}"
+    return (f"{what} was changed by someone else since you loaded it (you edited revision {expected}, it {state}); "
+            "reload and apply your change again. Nothing was written.")
 
 
 def _safe(url: str) -> str:
