@@ -76,3 +76,14 @@ def test_a_later_write_removes_temporaries_left_by_killed_writers(tmp_path):
     os.utime(stale, (0, 0))
     write_text(target, "x")
     assert not stale.exists() and target.read_text() == "x"
+
+
+def test_a_new_file_gets_the_umask_mode_and_a_secret_its_own(tmp_path):
+    from workbench.files import umask
+
+    plain = write_text(tmp_path / "export.yaml", "x")
+    assert plain.stat().st_mode & 0o777 == 0o666 & ~umask()   # not owner-only like the temporary it was
+    secret = write_text(tmp_path / "users.yaml", "x", mode=0o600)
+    assert secret.stat().st_mode & 0o777 == 0o600
+    write_text(secret, "y")                                 # replacing keeps the file's own mode
+    assert secret.stat().st_mode & 0o777 == 0o600

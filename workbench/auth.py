@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from workbench.errors import InputError
-from workbench.files import OutputError, describe, output_path, write_text
+from workbench.files import output_path, write_text
 
 ROLES = ("viewer", "editor")
 _ALGORITHM, _ITERATIONS = "pbkdf2_sha256", 600_000
@@ -109,12 +109,7 @@ def add_user(path: str | Path, name: str, password: str, role: str = "viewer") -
     users[name] = User(name, role, hash_password(password))
     text = yaml.safe_dump({"users": {u.name: {"role": u.role, "password": u.password} for u in users.values()}},
                           sort_keys=True, allow_unicode=True)
-    if path.exists():
-        try:  # the new file takes the old one's mode (workbench.files): make that owner-only first
-            path.chmod(0o600)
-        except OSError as exc:
-            raise OutputError(describe(exc, path)) from None
-    write_text(path, text)  # a new file is made owner-only (0600) by the temporary it is renamed from
+    write_text(path, text, mode=0o600)
 
 
 def _b64(raw: bytes) -> str:

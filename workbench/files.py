@@ -52,8 +52,11 @@ def output_path(path: str | os.PathLike) -> Path:
 
 
 @contextmanager
-def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+def atomic_path(path: str | os.PathLike, *, mode: int | None = None) -> Iterator[Path]:
     """A temporary path beside ``path`` to write to; renamed to ``path`` when the block ends without error.
+
+    The file gets ``mode`` when given (``0o600`` for secrets), else the mode of the file it replaces, else
+    the mode a new file gets from the process's umask.
 
     On any error (or a kill) the temporary file is removed and ``path`` is left as it was. ``OSError``
     from the writer (a full disk, a permission problem) becomes an :class:`OutputError` naming ``path``.
@@ -71,8 +74,12 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
-        if path.exists():
+        if mode is not None:
+            tmp.chmod(mode)
+        elif path.exists():
             shutil.copymode(path, tmp)
+        else:
+            tmp.chmod(0o666 & ~umask())
         os.replace(tmp, path)
         _remove_stale(path)
     except OSError as exc:
@@ -88,9 +95,9 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
-def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+def write_bytes(path: str | os.PathLike, data: bytes, *, mode: int | None = None) -> Path:
     """Write ``data`` to ``path`` atomically (see :func:`atomic_path`); returns the path."""
-    with atomic_path(path) as tmp:
+    with atomic_path(path, mode=mode) as tmp:
         with open(tmp, "wb") as f:
             f.write(data)
             f.flush()
@@ -98,9 +105,18 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     return Path(path)
 
 
-def write_text(path: str | os.PathLike, text: str, *, encoding: str = "utf-8") -> Path:
+def write_text(path: str | os.PathLike, text: str, *, encoding: str = "utf-8", mode: int | None = None) -> Path:
     """Write ``text`` to ``path`` atomically (see :func:`atomic_path`); returns the path."""
-    return write_bytes(path, text.encode(encoding))
+    return write_bytes(path, text.encode(encoding), mode=mode)
+
+
+def umask() -> int:
+    """The process's umask, read without changing it (Linux); the usual 022 where it cannot be read."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return next(int(line.split()[1], 8) for line in status if line.startswith("Umask:"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        return 0o022
 
 
 def describe(exc: OSError, path: str | os.PathLike) -> str:

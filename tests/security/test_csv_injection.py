@@ -92,3 +92,13 @@ def test_a_planted_label_stays_text_in_a_cli_workbook(tmp_path):
         strings = book.read("xl/sharedStrings.xml").decode()
     assert len(sheets) == 4 and not any("<f>" in sheet for sheet in sheets)  # no cell is a formula
     assert "HYPERLINK" in strings
+
+
+def test_the_dashboard_downloads_escape_formulas_too():
+    """A reason renamed to a formula reaches a colleague's spreadsheet as text (failed before: raw CSV)."""
+    from workbench.ui.exports import export_buttons
+
+    frame = pl.DataFrame({"label": ['=HYPERLINK("http://evil.example","x")', "I pay"], "volume": [-3, 4]})
+    csv_button = export_buttons(lambda: frame, "reasons")[0]
+    rows = list(csv.reader(io.StringIO(csv_button.callback().read().decode("utf-8-sig"))))
+    assert rows == [["label", "volume"], ['\'=HYPERLINK("http://evil.example","x")', "-3"], ["I pay", "4"]]

@@ -153,23 +153,12 @@ def _write_bytes(tmp: Path, data: bytes) -> None:
 
 
 def _sync(path: Path) -> None:
-    """Flush ``path`` to the disk before it is renamed into place (so a power cut leaves no empty file), and
-    give it the mode a new file gets here (the temporary is owner-only; a replaced file keeps its own mode)."""
-    path.chmod(0o666 & ~_umask())
+    """Flush ``path`` to the disk before it is renamed into place (so a power cut leaves no empty file)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _umask() -> int:
-    """The process's umask, read without changing it (Linux); the usual 022 where it cannot be read."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            return next(int(line.split()[1], 8) for line in status if line.startswith("Umask:"))
-    except (OSError, StopIteration, ValueError, IndexError):
-        return 0o022
 
 
 def _suffix(path: Path) -> str:
