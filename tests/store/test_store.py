@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from sqlalchemy import text
@@ -202,8 +203,37 @@ def test_unknown_schema_version_is_refused_clearly(store_url, model):
     with store.engine.begin() as conn:
         conn.execute(text("UPDATE schema_info SET value = '99' WHERE key = 'schema_version'"))
     store.close()
-    with pytest.raises(StoreVersionError, match="schema version 99; this workbench reads version 1"):
+    with pytest.raises(StoreVersionError, match="schema version 99; this workbench reads version 2"):
         Store.open(store_url)
+
+
+def test_a_version_1_store_is_migrated_and_keeps_everything(store_url, model):
+    """A workspace made by the first release opens: the new tables and segment columns are added, empty."""
+    from workbench.model import Opportunity, Solution
+    from workbench.store import schema as s
+
+    store = Store.create(store_url, model)
+    before = store.load()
+    with store.engine.begin() as conn:  # turn it back into a version 1 store
+        for table in ("solutions", "opportunities", "insights", "layer_items", "layers"):
+            conn.execute(text(f"DROP TABLE {table}"))
+        for column in s.SEGMENT_ATTRIBUTES:
+            conn.execute(text(f"ALTER TABLE segments DROP COLUMN {column}"))
+        conn.execute(text("UPDATE schema_info SET value = '1' WHERE key = 'schema_version'"))
+    store.close()
+    store = Store.open(store_url)
+    after = store.load()
+    assert after == before
+    new = after.copy()
+    new.add(Opportunity("clear-bill", "Clear first bill", reasons=("pay-bill",), effort=3),
+            Solution("new-layout", "clear-bill", "New bill layout", go_live=date(2026, 7, 1),
+                     expected=(("volume", -0.3),)))
+    saved = store.commit(new, base=after)
+    assert store.load().solutions["new-layout"].expected == (("volume", -0.3),)
+    assert saved.revision == after.revision + 1
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT value FROM schema_info")).scalar_one() == "2"
+    store.close()
 
 
 def test_a_database_without_a_store_is_refused(store_url):

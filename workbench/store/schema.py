@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     Float,
     ForeignKey,
     Integer,
@@ -15,8 +16,9 @@ from sqlalchemy import (
     Text,
 )
 
-#: Bump when the tables change; a store of another version is refused with a clear message.
-SCHEMA_VERSION = 1
+#: Bump when the tables change; an older store is migrated when opened (``store.migrate``), a newer one
+#: refused with a clear message.
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -52,8 +54,20 @@ reasons = Table("reasons", metadata, _id(), Column("position", Integer, nullable
                 _text("owner"), Column("strategic_weight", Float, nullable=False, default=1.0))
 channels = Table("channels", metadata, _id(), Column("position", Integer, nullable=False),
                  Column("label", Text, nullable=False), Column("digital", Boolean, nullable=False))
+def _json(name: str) -> Column:
+    """A tuple of ids or pairs, kept as a JSON list."""
+    return Column(name, Text, nullable=False, default="[]")
+
+
+#: columns version 2 added to ``segments`` (life-stage attributes), for the migration from version 1
+SEGMENT_ATTRIBUTES = ("needs_and_wants", "pain_points", "products", "money_spent", "share_of_base", "tenure",
+                      "favourite_channels", "risks", "demographics", "extra")
 segments = Table("segments", metadata, _id(), Column("position", Integer, nullable=False),
-                 Column("label", Text, nullable=False), _text("description"))
+                 Column("label", Text, nullable=False), _text("description"),
+                 _text("needs_and_wants"), _text("pain_points"), _text("products"),
+                 Column("money_spent", Float, nullable=True), Column("share_of_base", Float, nullable=True),
+                 _text("tenure"), _json("favourite_channels"), _text("risks"), _text("demographics"),
+                 _json("extra"))
 processes = Table("processes", metadata, _id(), Column("position", Integer, nullable=False),
                   Column("label", Text, nullable=False), _text("owner"), _text("description"))
 systems = Table("systems", metadata, _id(), Column("position", Integer, nullable=False),
@@ -88,6 +102,25 @@ steps = Table(
     _ref("reason", "reasons", nullable=True),
 )
 
+layers = Table("layers", metadata, _id(), Column("position", Integer, nullable=False),
+               Column("label", Text, nullable=False), _text("description"))
+layer_items = Table("layer_items", metadata, _id(), Column("position", Integer, nullable=False),
+                    _ref("layer", "layers"), Column("label", Text, nullable=False), _text("owner"),
+                    _text("description"), _json("reasons"), _json("steps"))
+insights = Table("insights", metadata, _id(), Column("position", Integer, nullable=False),
+                 Column("kind", String(20), nullable=False), Column("title", Text, nullable=False), _text("text"),
+                 Column("feedback", String(200), nullable=True), _json("steps"), _json("reasons"),
+                 _json("journeys"), _text("owner"), Column("weight", Float, nullable=False, default=1.0))
+opportunities = Table("opportunities", metadata, _id(), Column("position", Integer, nullable=False),
+                      Column("title", Text, nullable=False), _text("description"),
+                      Column("status", String(40), nullable=False), _text("type"), _text("owner"),
+                      _json("reasons"), _json("steps"), _json("journeys"), Column("effort", Float, nullable=True),
+                      _json("tags"), Column("parent", String(200), nullable=True))
+solutions = Table("solutions", metadata, _id(), Column("position", Integer, nullable=False),
+                  _ref("opportunity", "opportunities"), Column("title", Text, nullable=False),
+                  Column("status", String(40), nullable=False), _text("owner"),
+                  Column("go_live", Date, nullable=True), _json("expected"), _text("description"))
+
 #: Workspace settings (priority weights, custom KPIs, declared dimensions …) as JSON documents.
 settings = Table("settings", metadata, Column("key", String(200), primary_key=True),
                  Column("value", Text, nullable=False), Column("revision", Integer, nullable=False))
@@ -104,5 +137,7 @@ crosswalk = Table("crosswalk", metadata, Column("source_code", String(200), prim
 ENTITY_TABLES: dict[str, Table] = {
     "stages": stages, "phases": phases, "reasons": reasons, "channels": channels, "segments": segments,
     "processes": processes, "systems": systems, "journeys": journeys, "episodes": episodes, "steps": steps,
+    "layers": layers, "layer_items": layer_items, "insights": insights, "opportunities": opportunities,
+    "solutions": solutions,
 }
 LINK_TABLES: dict[str, Table] = {"processes": process_reasons, "systems": system_reasons}

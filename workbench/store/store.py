@@ -14,14 +14,15 @@ from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, insert, inspect, select, tuple_, update
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 
 from workbench import errors
 from workbench.errors import StorageError
-from workbench.model import ENTITY_TYPES, FRAMEWORK, Model, ModelError
+from workbench.model import ENTITY_TYPES, Model, ModelError
 from workbench.store import schema as s
 from workbench.store.failures import failure_message, is_storage_failure
-from workbench.store.rows import build_model, meta_row, model_rows
+from workbench.store.migrate import migrate
+from workbench.store.rows import GUARDED, build_model, meta_row, model_rows
 from workbench.store.writes import CHUNK, ORDER, chunks, diff_tables, touched_journeys, write_changes
 
 
@@ -105,6 +106,13 @@ class Store:
         except StoreError:
             engine.dispose()
             raise
+        if version is not None and version.isdigit() and int(version) < s.SCHEMA_VERSION:
+            try:
+                version = migrate(engine, version)
+            except SQLAlchemyError as exc:
+                engine.dispose()
+                raise StoreError(f"the store at {_safe(url)} has schema version {version} and could not be brought "
+                                 f"up to version {s.SCHEMA_VERSION} (nothing was changed): {exc}") from exc
         if version != str(s.SCHEMA_VERSION):
             engine.dispose()
             raise StoreVersionError(
@@ -150,7 +158,7 @@ class Store:
             raise ModelError("the model is not consistent; nothing was written:\n  " + "\n  ".join(problems))
         changes = diff_tables(model_rows(base), model_rows(new))
         framework_changed = meta_row(base) != meta_row(new) or any(
-            changes[name] for name in ORDER if name.partition(":")[0] in FRAMEWORK)
+            changes[name] for name in ORDER if name.partition(":")[0] in GUARDED)
         touched = touched_journeys(changes)
         if not framework_changed and not touched:
             return new.copy()

@@ -19,7 +19,8 @@ from workbench.store.rows import LINK_OWNER, Rows
 
 #: Tables in the order rows must be inserted and updated (parents first); deletes go the other way.
 ORDER = ("stages", "phases", "reasons", "channels", "segments", "processes", "processes:links", "systems",
-         "systems:links", "journeys", "episodes", "steps")
+         "systems:links", "journeys", "episodes", "steps", "layers", "layer_items", "insights", "opportunities",
+         "solutions")
 #: How many keys one ``DELETE … WHERE key IN (…)`` lists (SQLite allows 32,766 parameters per statement).
 CHUNK = 500
 

@@ -1,28 +1,62 @@
-"""The domain model: life cycle framework, journeys and their links. Pure Python, no I/O.
+"""The domain model: life cycle framework, journeys, their links and the improvement agenda. Pure Python,
+no I/O.
 
 A :class:`Model` holds every entity of a workspace keyed by its stable slug id, in display order.
-Entities are frozen dataclasses; the model operations (``move_reason``, ``merge_reasons``,
-``delete_reason``, ``link`` …) return nothing and change the model in place, keeping its invariants.
-The store persists a model by diffing it against the version it was loaded from.
+Entities are frozen dataclasses (:mod:`workbench.model.entities`); the model operations
+(``move_reason``, ``merge_reasons``, ``delete_reason``, ``link`` …) return nothing and change the model in
+place, keeping its invariants. The store persists a model by diffing it against the version it was
+loaded from.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields, replace
-from typing import Literal
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 
 from workbench.errors import InputError
+from workbench.model.entities import (
+    AGENDA,
+    COLLECTIONS,
+    EFFECT_FIGURES,
+    EMOTIONS,
+    ENTITY_TYPES,
+    FRAMEWORK,
+    ID_LISTS,
+    INSIGHT_KINDS,
+    JOURNEY_PARTS,
+    JOURNEY_STATES,
+    OPPORTUNITY_STATUSES,
+    SCORES,
+    SINGULAR,
+    SOLUTION_STATUSES,
+    Channel,
+    ContactReason,
+    Episode,
+    Insight,
+    Journey,
+    Layer,
+    LayerItem,
+    Opportunity,
+    Phase,
+    Process,
+    Segment,
+    Solution,
+    Stage,
+    Step,
+    System,
+    field_names,
+)
+from workbench.model.ids import SLUG, did_you_mean, slugify, unique_id
 
-_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",
-                       "ð": "d", "þ": "th", "ł": "l", "Ł": "L", "đ": "d", "ı": "i"})
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-EMOTIONS = range(-2, 3)
-SCORES = range(1, 6)
-JOURNEY_STATES = ("current", "future")
+_did_you_mean = did_you_mean
+
+__all__ = [
+    "AGENDA", "COLLECTIONS", "EFFECT_FIGURES", "EMOTIONS", "ENTITY_TYPES", "FRAMEWORK", "ID_LISTS", "INSIGHT_KINDS",
+    "JOURNEY_PARTS", "JOURNEY_STATES", "OPPORTUNITY_STATUSES", "SCORES", "SINGULAR", "SLUG", "SOLUTION_STATUSES",
+    "Channel", "ContactReason", "Episode", "Insight", "Journey", "Layer", "LayerItem", "Model", "ModelError",
+    "Opportunity", "Phase", "Process", "ReasonInUse", "Segment", "Solution", "Stage", "Step", "System",
+    "did_you_mean", "field_names", "slugify", "unique_id",
+]
 
 
 class ModelError(InputError):
@@ -39,145 +73,6 @@ class ReasonInUse(ModelError):
             f"contact reason '{reason}' is linked by {len(steps)} step(s): {listing}; "
             "move those links to another reason first (delete_reason(..., relink_to=ID))"
         )
-
-
-def slugify(text: str) -> str:
-    """A stable ASCII slug id from a label.
-
-    Examples
-    --------
-    >>> slugify("I change my details")
-    'i-change-my-details'
-    >>> slugify("Ik verhuis naar een nieuw adres — snel!")
-    'ik-verhuis-naar-een-nieuw-adres-snel'
-    """
-    if not text.strip():
-        return "item"
-    folded = text.translate(_FOLD)
-    ascii_text = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if slug:
-        return slug
-    return "item-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]  # e.g. a label in another script
-
-
-@dataclass(frozen=True)
-class Stage:
-    id: str
-    label: str
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class Phase:
-    id: str
-    stage: str
-    label: str
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class ContactReason:
-    id: str
-    phase: str
-    label: str
-    description: str = ""
-    owner: str = ""
-    strategic_weight: float = 1.0
-
-
-@dataclass(frozen=True)
-class Channel:
-    id: str
-    label: str
-    digital: bool = False
-
-
-@dataclass(frozen=True)
-class Segment:
-    id: str
-    label: str
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class Process:
-    id: str
-    label: str
-    owner: str = ""
-    description: str = ""
-    reasons: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class System:
-    id: str
-    label: str
-    owner: str = ""
-    description: str = ""
-    reasons: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Journey:
-    id: str
-    label: str
-    state: Literal["current", "future"] = "current"
-    counterpart: str | None = None
-    segment: str | None = None
-    scope: str = ""
-    owner: str = ""
-    description: str = ""
-    revision: int = 0
-
-
-@dataclass(frozen=True)
-class Episode:
-    id: str
-    journey: str
-    label: str
-    description: str = ""
-    emotion: int | None = None
-
-
-@dataclass(frozen=True)
-class Step:
-    id: str
-    journey: str
-    label: str
-    episode: str | None = None
-    channel: str | None = None
-    touchpoint: str = ""
-    need: str = ""
-    emotion: int | None = None
-    target_emotion: int | None = None
-    satisfaction: int | None = None
-    importance_to_customer: int | None = None
-    importance_to_organisation: int | None = None
-    moment_of_truth: bool = False
-    notes: str = ""
-    reason: str | None = None
-
-
-#: The framework collections (guarded by the model revision), in dependency order.
-FRAMEWORK = ("stages", "phases", "reasons", "channels", "segments", "processes", "systems")
-#: The journey collections (guarded by each journey's revision).
-JOURNEY_PARTS = ("journeys", "episodes", "steps")
-ENTITY_TYPES: dict[str, type] = {
-    "stages": Stage, "phases": Phase, "reasons": ContactReason, "channels": Channel,
-    "segments": Segment, "processes": Process, "systems": System,
-    "journeys": Journey, "episodes": Episode, "steps": Step,
-}
-
-
-SINGULAR = {"stages": "stage", "phases": "phase", "reasons": "reason", "channels": "channel",
-            "segments": "segment", "processes": "process", "systems": "system", "journeys": "journey",
-            "episodes": "episode", "steps": "step"}
-
-
-def field_names(kind: str) -> list[str]:
-    """The attribute names of an entity kind, in declaration order."""
-    return [f.name for f in fields(ENTITY_TYPES[kind])]
 
 
 @dataclass
@@ -199,6 +94,11 @@ class Model:
     journeys: dict[str, Journey] = field(default_factory=dict)
     episodes: dict[str, Episode] = field(default_factory=dict)
     steps: dict[str, Step] = field(default_factory=dict)
+    layers: dict[str, Layer] = field(default_factory=dict)
+    layer_items: dict[str, LayerItem] = field(default_factory=dict)
+    insights: dict[str, Insight] = field(default_factory=dict)
+    opportunities: dict[str, Opportunity] = field(default_factory=dict)
+    solutions: dict[str, Solution] = field(default_factory=dict)
     #: Reasons removed since this copy was made → the reason that took them over (None: deleted). Not
     #: stored: it tells the store what to do with data keyed by those reasons (the crosswalk).
     successors: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
@@ -286,10 +186,13 @@ class Model:
         for attr, value, target in refs:
             if value is not None and value not in getattr(self, target):
                 yield f"{where}: unknown {attr} '{value}'"
-        if kind in ("processes", "systems"):
-            for r in e.reasons:
-                if r not in self.reasons:
-                    yield f"{where}: unknown reason '{r}'"
+        for (owner, attr), target in ID_LISTS.items():
+            if owner == kind:
+                for ref in getattr(e, attr):
+                    if ref not in getattr(self, target):
+                        field_name = "" if attr == target else f" in {attr}"
+                        yield f"{where}: unknown {SINGULAR[target]} '{ref}'{field_name}"
+        yield from self._agenda_problems(kind, e, where)
         if kind == "steps":
             if e.episode is not None and e.episode in self.episodes and \
                     self.episodes[e.episode].journey != e.journey:
@@ -306,6 +209,36 @@ class Model:
             yield f"{where}: emotion {e.emotion} is outside -2..+2"
         if kind == "journeys" and e.state not in JOURNEY_STATES:
             yield f"{where}: state must be 'current' or 'future', not '{e.state}'"
+
+    def _agenda_problems(self, kind: str, e, where: str) -> Iterator[str]:
+        """The rules of the improvement agenda's and the layers' entities."""
+        if kind == "insights" and e.kind not in INSIGHT_KINDS:
+            yield f"{where}: kind must be one of {', '.join(INSIGHT_KINDS)}, not '{e.kind}'"
+        if kind == "opportunities":
+            if e.status not in OPPORTUNITY_STATUSES:
+                yield f"{where}: status must be one of {', '.join(OPPORTUNITY_STATUSES)}, not '{e.status}'"
+            if e.effort is not None and e.effort < 0:
+                yield f"{where}: effort cannot be negative ({e.effort})"
+            if e.parent is not None and e.parent not in self.opportunities and e.parent != e.id:
+                yield f"{where}: unknown parent opportunity '{e.parent}'"
+            if e.parent == e.id:
+                yield f"{where}: an opportunity cannot be its own parent"
+        if kind == "solutions":
+            if e.opportunity not in self.opportunities:
+                hint = _did_you_mean(e.opportunity, self.opportunities)
+                yield f"{where}: unknown opportunity '{e.opportunity}'{hint}"
+            if e.status not in SOLUTION_STATUSES:
+                yield f"{where}: status must be one of {', '.join(SOLUTION_STATUSES)}, not '{e.status}'"
+            for figure, _ in e.expected:
+                if figure not in EFFECT_FIGURES:
+                    yield f"{where}: an expected effect names one of {', '.join(EFFECT_FIGURES)}, not '{figure}'"
+        if kind == "layer_items" and e.layer not in self.layers:
+            yield f"{where}: unknown layer '{e.layer}'{_did_you_mean(e.layer, self.layers)}"
+        if kind == "segments":
+            for attr in ("share_of_base", "money_spent"):
+                value = getattr(e, attr)
+                if value is not None and value < 0 or (attr == "share_of_base" and value is not None and value > 1):
+                    yield f"{where}: {attr} {value} is out of range"
 
     def problems(self) -> list[str]:
         """Every broken invariant (dangling reference, bad id, out-of-range score); empty if sound."""
@@ -375,12 +308,15 @@ class Model:
     def _relink(self, old: str, new: str | None) -> None:
         for s in self.steps_linked_to(old):
             self.steps[s.id] = replace(s, reason=new)
-        for kind in ("processes", "systems"):
+        for (kind, attr), target in ID_LISTS.items():
+            if target != "reasons":
+                continue
             items = getattr(self, kind)
             for key, item in items.items():
-                if old in item.reasons:
-                    merged = [new if r == old else r for r in item.reasons if new is not None or r != old]
-                    items[key] = replace(item, reasons=tuple(dict.fromkeys(merged)))
+                ids = getattr(item, attr)
+                if old in ids:
+                    merged = [new if r == old else r for r in ids if new is not None or r != old]
+                    items[key] = replace(item, **{attr: tuple(dict.fromkeys(merged))})
 
     # -- operations on journeys -------------------------------------------------------------------
     def link(self, step: str, reason: str | None) -> None:
@@ -408,47 +344,3 @@ def _insert(items: dict, entity, before: str | None) -> dict:
         out[key] = value
     return out
 
-
-def did_you_mean(word: str, candidates: Iterable[str], *, sentence: bool = False) -> str:
-    """The closest candidate to a mistyped ``word`` as a hint to append, or '' when nothing is close.
-
-    The one "did you mean" of the workbench: a parenthesis by default, a sentence of its own after a
-    message that ends with a full stop (``sentence=True``).
-
-    Examples
-    --------
-    >>> did_you_mean("pya", ["pay", "move"]), did_you_mean("avg", ["average"], sentence=True)
-    (" (did you mean 'pay'?)", " Did you mean 'average'?")
-    """
-    import difflib
-
-    close = difflib.get_close_matches(str(word), [str(c) for c in candidates], n=1)
-    if not close:
-        return ""
-    return f" Did you mean '{close[0]}'?" if sentence else f" (did you mean '{close[0]}'?)"
-
-
-_did_you_mean = did_you_mean
-
-
-def unique_id(label: str, taken: Iterable[str]) -> str:
-    """A slug id made from ``label`` that is not in ``taken`` (``-2``, ``-3`` … appended when needed).
-
-    The one way the workbench makes ids from labels (model editor, flat imports, workshop sheets).
-
-    >>> unique_id("I pay my bill", {"i-pay-my-bill"}), unique_id("Oriënteren", ())
-    ('i-pay-my-bill-2', 'orienteren')
-    """
-    taken = set(taken)
-    base = slugify(label)
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
-
-
-#: entity kind (singular, as in messages and dimension names) → the Model collection that holds it
-COLLECTIONS = {"stage": "stages", "phase": "phases", "reason": "reasons", "channel": "channels",
-               "segment": "segments", "process": "processes", "system": "systems", "journey": "journeys",
-               "episode": "episodes", "step": "steps"}
