@@ -320,12 +320,12 @@ class Dataset:
         return self._remember(("conformance", designed, filters, min_reasons, gap_days), compute)
 
     def impact(self, *, systems: Iterable[str] = (), processes: Iterable[str] = (), channels: Iterable[str] = (),
-               filters: Filters = NO_FILTERS) -> Impact:
-        """What the chosen IT systems, processes and closed channels hit (see ``analysis.impact``)."""
-        systems, processes, channels = tuple(systems), tuple(processes), tuple(channels)
-        return self._remember(("impact", systems, processes, channels, filters, self.model_key), lambda: impact(
-            self.model, self.events(filters), systems=systems, processes=processes, channels=channels,
-            dims=self.dims))
+               items: Iterable[str] = (), filters: Filters = NO_FILTERS) -> Impact:
+        """What the chosen IT systems, processes, layer items and closed channels hit (see ``analysis.impact``)."""
+        systems, processes, channels, items = tuple(systems), tuple(processes), tuple(channels), tuple(items)
+        key = ("impact", systems, processes, channels, items, filters, self.model_key)
+        return self._remember(key, lambda: impact(self.model, self.events(filters), systems=systems,
+                                                  processes=processes, channels=channels, items=items, dims=self.dims))
 
     def priorities(self, level: str = "reason", filters: Filters = NO_FILTERS,
                    weights: PriorityWeights | None = None) -> pl.DataFrame:

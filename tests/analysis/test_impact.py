@@ -126,3 +126,26 @@ def test_dependencies_of_a_journey(model):
         ("i-move-house", "pay-bill", "I receive and pay my bill", 2, "process", "billing", "Billing run")]
     with pytest.raises(ValueError, match="did you mean 'i-join'"):
         dependencies(model, "i-jion")
+
+
+def test_a_custom_layer_item_hits_its_reasons_directly_and_through_its_steps():
+    from model_fixtures import small_model
+
+    from workbench.analysis.impact import dependencies, impact
+    from workbench.model import Layer, LayerItem
+
+    model = small_model().add(
+        Layer("capabilities", "Capability"),
+        LayerItem("identity-check", "capabilities", "Online identity check", reasons=("place-order",),
+                  steps=("move-2",)))                     # move-2 is linked to change-details
+    events = pl.DataFrame({"customer_id": ["a", "b", "c"], "reason": ["place-order", "change-details", "pay-bill"],
+                           "channel": ["web", "app", "phone"], "cost": [1.0, 2.0, 4.0], "nps": [10, 0, None],
+                           "timestamp": [datetime(2026, 1, d, tzinfo=UTC) for d in (1, 2, 3)],
+                           "segment": ["families"] * 3, "source_code": ["x"] * 3})
+    result = impact(model, conform(events), items=["identity-check"])
+    assert sorted(result.reasons["reason"].to_list()) == ["change-details", "place-order"]
+    assert result.totals.select("contacts", "cost").row(0) == (2, 3.0)
+    assert result.links["source_label"].unique().to_list() == ["Capability: Online identity check"]
+    assert "item:identity-check" in result.graph().nodes["id"].to_list()
+    deps = dependencies(model, "i-join")
+    assert ("place-order", "item", "Capability: Online identity check") in deps.select("reason", "kind", "label").rows()

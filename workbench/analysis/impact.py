@@ -3,7 +3,8 @@
 What counts as affected
 -----------------------
 * A chosen system or process hits every contact reason it is linked to in the model, with all of
-  that reason's contacts (in every channel).
+  that reason's contacts (in every channel). An item of a custom layer (a capability, a department, a
+  product …) does the same for the reasons it is linked to, directly or through the steps that need it.
 * A chosen channel (say, one to be closed) hits the reasons with contacts in that channel, with the
   contacts made in that channel only.
 * The affected contacts are the union: a contact counts once, even when several choices hit it.
@@ -25,7 +26,7 @@ from workbench.metrics import Dimensions, measure
 from workbench.model import Model, did_you_mean
 
 _HIT, _IN_CHANNEL, _REASON_HIT = "__impact_hit", "__impact_in_channel", "__impact_reason"
-SOURCE_KINDS = {"system": "systems", "process": "processes", "channel": "channels"}
+SOURCE_KINDS = {"system": "systems", "process": "processes", "channel": "channels", "item": "layer_items"}
 
 
 class ImpactGraph(NamedTuple):
@@ -82,23 +83,24 @@ class Impact:
 
 
 def impact(model: Model, events: pl.LazyFrame | pl.DataFrame, *, systems: Iterable[str] = (),
-           processes: Iterable[str] = (), channels: Iterable[str] = (), filters: Mapping[str, Any] | None = None,
-           period: str | None = None, dims: Dimensions | None = None) -> Impact:
+           processes: Iterable[str] = (), channels: Iterable[str] = (), items: Iterable[str] = (),
+           filters: Mapping[str, Any] | None = None, period: str | None = None,
+           dims: Dimensions | None = None) -> Impact:
     """What changing (or closing) the given systems, processes and channels hits (see the module docstring).
 
     ``filters`` (segment, channel, period with ``period=``, ...) restrict the events first, as in
     ``measure``. Unknown ids raise a ``ValueError`` with a "did you mean".
     """
     chosen = {"system": _check(model, "system", systems), "process": _check(model, "process", processes),
-              "channel": _check(model, "channel", channels)}
+              "channel": _check(model, "channel", channels), "item": _check(model, "item", items)}
     if not any(chosen.values()):
-        raise ValueError("impact: choose at least one system, process or channel")
+        raise ValueError("impact: choose at least one system, process, layer item or channel")
     dims = dims or model_dimensions(model)
     filters = dict(filters or {})
     linked: dict[str, list[tuple[str, str]]] = {}
-    for kind in ("system", "process"):
+    for kind in ("system", "process", "item"):
         for item in chosen[kind]:
-            for reason in getattr(model, SOURCE_KINDS[kind])[item].reasons:
+            for reason in reasons_of(model, kind, item):
                 linked.setdefault(reason, []).append((kind, item))
 
     lf = with_period_column(events, filters, period).with_columns(
@@ -133,10 +135,10 @@ def impact(model: Model, events: pl.LazyFrame | pl.DataFrame, *, systems: Iterab
 
 
 def dependencies(model: Model, journey: str) -> pl.DataFrame:
-    """A journey's reasons (in step order) and the processes and systems each depends on.
+    """A journey's reasons (in step order) and the processes, systems and layer items each depends on.
 
     Columns: journey, reason, reason_label, steps (the journey's steps linked to the reason), kind
-    (process | system, null when the reason has neither), id, label. Unlinked steps are left out.
+    (process | system | item, null when the reason has none), id, label. Unlinked steps are left out.
     """
     if journey not in model.journeys:
         raise ValueError(f"unknown journey '{journey}'{did_you_mean(journey, model.journeys)}")
@@ -145,19 +147,38 @@ def dependencies(model: Model, journey: str) -> pl.DataFrame:
         steps[reason] = steps.get(reason, 0) + 1
     rows = []
     for reason, count in steps.items():
-        deps = [(kind, e.id, e.label) for kind in ("process", "system")
-                for e in getattr(model, SOURCE_KINDS[kind]).values() if reason in e.reasons] or [(None, None, None)]
+        deps = [(kind, e.id, source_label(model, kind, e.id)) for kind in ("process", "system", "item")
+                for e in getattr(model, SOURCE_KINDS[kind]).values() if reason in reasons_of(model, kind, e.id)]
+        deps = deps or [(None, None, None)]
         rows += [(journey, reason, model.reasons[reason].label, count, *dep) for dep in deps]
     schema = {"journey": pl.String, "reason": pl.String, "reason_label": pl.String, "steps": pl.Int64,
               "kind": pl.String, "id": pl.String, "label": pl.String}
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
+def source_label(model: Model, kind: str, item: str) -> str:
+    """What a chosen item is called; a layer item with its layer ("Capability: Online identity check")."""
+    entity = getattr(model, SOURCE_KINDS[kind])[item]
+    if kind == "item" and entity.layer in model.layers:
+        return f"{model.layers[entity.layer].label}: {entity.label}"
+    return entity.label
+
+
+def reasons_of(model: Model, kind: str, item: str) -> list[str]:
+    """The contact reasons a system, process or layer item is linked to (a layer item also through its steps)."""
+    entity = getattr(model, SOURCE_KINDS[kind])[item]
+    reasons = list(entity.reasons)
+    if kind == "item":
+        reasons += [model.steps[s].reason for s in entity.steps if s in model.steps and model.steps[s].reason]
+    return list(dict.fromkeys(reasons))
+
+
 # -- helpers --------------------------------------------------------------------------------------------
 def _check(model: Model, kind: str, ids: Iterable[str]) -> list[str]:
     ids = [ids] if isinstance(ids, str) else list(dict.fromkeys(ids))
     known = getattr(model, SOURCE_KINDS[kind])
-    unknown = [f"unknown {kind} '{i}'{did_you_mean(i, known)}" for i in ids if i not in known]
+    noun = "layer item" if kind == "item" else kind
+    unknown = [f"unknown {noun} '{i}'{did_you_mean(i, known)}" for i in ids if i not in known]
     if unknown:
         raise ValueError("impact: " + "; ".join(unknown))
     return ids
@@ -176,10 +197,10 @@ def _node_id(kind: str | pl.Expr, key: str) -> pl.Expr:
 def _links(model: Model, linked: dict[str, list[tuple[str, str]]], in_channel: pl.DataFrame,
            stats: pl.DataFrame) -> pl.DataFrame:
     volume = dict(zip(stats["reason"].to_list(), stats["volume"].to_list(), strict=True))
-    rows = [(kind, item, getattr(model, SOURCE_KINDS[kind])[item].label, reason, volume.get(reason, 0))
+    rows = [(kind, item, source_label(model, kind, item), reason, volume.get(reason, 0))
             for reason, sources in linked.items() for kind, item in sources]
     rows += [("channel", ch, model.channels[ch].label, reason, n) for reason, ch, n in in_channel.iter_rows()]
-    order = {"system": 0, "process": 1, "channel": 2}
+    order = {"system": 0, "process": 1, "item": 2, "channel": 3}
     rows.sort(key=lambda r: order[r[0]])
     schema = {"kind": pl.String, "source": pl.String, "source_label": pl.String, "reason": pl.String,
               "contacts": pl.Int64}

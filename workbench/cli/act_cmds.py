@@ -91,3 +91,72 @@ def _before_after(frame: pl.DataFrame, key: str | None) -> pl.DataFrame:
     """The figures that matter most, before and after, side by side."""
     columns = [c for f in ("volume", "cost", "repeat_rate", "digital_share", "nps") for c in (f, f"{f}_after")]
     return frame.select(*([key] if key else []), *columns)
+
+
+@app.command("future")
+def future_cmd(
+    path: WorkspacePath,
+    journey: Annotated[str, typer.Option(help="The current journey to redesign.")],
+    label: Annotated[str | None, typer.Option(help="The future journey's label (default: the same).")] = None,
+) -> None:
+    """Start a future-state design: copy a current journey (episodes, steps, links) as its future version."""
+    from workbench.model import did_you_mean
+
+    ws = open_workspace(path)
+    base = ws.load()
+    if journey not in base.journeys:
+        raise fail(f"error: unknown journey '{journey}'{did_you_mean(journey, base.journeys)}", 2)
+    new = base.copy()
+    made = new.future_version(journey, label=label)
+    ws.commit(new, base=base)
+    out.print(f"made '{made}', the future version of '{journey}' ({len(new.steps_of(made))} steps to redesign)",
+              markup=False)
+
+
+@app.command("compare")
+def compare_cmd(
+    path: WorkspacePath,
+    journey: Annotated[str, typer.Option(help="A journey with a current and a future version (either id).")],
+    out_file: OutFile = None,
+) -> None:
+    """Current against future: steps removed, added, moved to another channel, emotion gaps closed, and the
+    contacts on the reasons the future no longer uses."""
+    from workbench.analysis.journey_compare import compare_journeys
+    from workbench.display.journeys import counterpart
+
+    ws = open_workspace(path)
+    data = ws.dataset()
+    model = data.model
+    if journey not in model.journeys or counterpart(model, journey) is None:
+        raise fail(f"error: '{journey}' has no current/future counterpart; make one with `workbench future`", 2)
+    other = counterpart(model, journey)
+    current, future = (journey, other) if model.journeys[journey].state == "current" else (other, journey)
+    volumes = dict(data.measure(["reason"], ["volume"]).drop_nulls("reason").iter_rows())
+    result = compare_journeys(model, current, future, volumes)
+    print_frame(result.summary, title=f"{model.journey_title(current)} → {model.journey_title(future)}")
+    print_frame(result.steps.filter(pl.col("change") != "kept").select("episode", "change", "label",
+                                                                         "current_channel", "future_channel"),
+                title="what changes")
+    if result.dropped_reasons.height:
+        print_frame(result.dropped_reasons.drop("reason"), title="reasons the future no longer uses (contacts today)")
+    write_out(result.steps, out_file, sheet="comparison")
+
+
+@app.command("stories")
+def stories_cmd(
+    path: WorkspacePath,
+    journey: Annotated[str, typer.Option(help="The journey (usually a future design) to write stories for.")],
+    out_file: Annotated[str, typer.Option("--out", help="The backlog file: .csv or .xlsx (Summary, Description, "
+                                                         "Acceptance criteria, Labels, Epic, Issue Type).")],
+) -> None:
+    """One user story per journey step, in columns a backlog tool (Jira, Azure DevOps …) imports."""
+    from pathlib import Path
+
+    from workbench.analysis.stories import user_stories
+    from workbench.model import did_you_mean
+
+    model = open_workspace(path).load()
+    if journey not in model.journeys:
+        raise fail(f"error: unknown journey '{journey}'{did_you_mean(journey, model.journeys)}", 2)
+    stories = user_stories(model, journey)
+    write_out(stories, Path(out_file), sheet="stories")

@@ -319,6 +319,31 @@ class Model:
                     items[key] = replace(item, **{attr: tuple(dict.fromkeys(merged))})
 
     # -- operations on journeys -------------------------------------------------------------------
+    def future_version(self, journey: str, *, label: str | None = None) -> str:
+        """Add a future-state copy of a current journey (episodes, steps and links copied; its counterpart is
+        the current one) and return its id. The copy is where a redesign starts.
+
+        >>> m = Model().add(Journey("move", "I move house"), Episode("e", "move", "I prepare"),
+        ...                 Step("s", "move", "Reports the move", episode="e"))
+        >>> new = m.future_version("move")
+        >>> new, m.journeys[new].state, m.journeys[new].counterpart, [s.episode for s in m.steps_of(new)]
+        ('move-future', 'future', 'move', ['move-future-e'])
+        """
+        source = self._get("journeys", journey)
+        if source.state != "current":
+            raise ModelError(f"journey '{journey}' is a future design already; make the future of a current journey")
+        new_id = unique_id(f"{journey}-future", self.journeys)
+        self.journeys[new_id] = replace(source, id=new_id, label=label or source.label, state="future",
+                                        counterpart=journey, revision=0)
+        episodes = {}
+        for e in self.episodes_of(journey):
+            episodes[e.id] = unique_id(f"{new_id}-{e.id}", self.episodes)
+            self.episodes[episodes[e.id]] = replace(e, id=episodes[e.id], journey=new_id)
+        for s in self.steps_of(journey):
+            sid = unique_id(f"{new_id}-{s.id}", self.steps)
+            self.steps[sid] = replace(s, id=sid, journey=new_id, episode=episodes.get(s.episode))
+        return new_id
+
     def link(self, step: str, reason: str | None) -> None:
         """Link a journey step to exactly one contact reason (``None`` clears the link)."""
         if reason is not None:
