@@ -151,3 +151,20 @@ def test_a_future_journey_is_never_credited_with_todays_contacts():
     by_journey = Dataset.from_frames(model, EVENTS).measure(["journey"], ["volume"])
     assert "i-move-house-future" not in by_journey["journey"].to_list()
     assert dict(by_journey.iter_rows())["i-move-house"] == 3  # pay-bill's three contacts, once
+
+
+def test_the_agenda_values_opportunities_from_their_reasons_steps_and_journeys():
+    from workbench.model import Opportunity
+
+    model = small_model().add(
+        Opportunity("bills", "Clearer bills", reasons=("pay-bill",), effort=2),
+        Opportunity("joining", "Easier joining", journeys=("i-join",)),          # compare-offers, place-order
+        Opportunity("gone", "Old idea", reasons=("pay-bill",), status="Dismissed"))
+    data = Dataset.from_frames(model, EVENTS)
+    assert data.opportunity_reasons("joining") == ("compare-offers", "place-order")
+    agenda = data.agenda()
+    assert agenda["id"].to_list() == ["bills", "joining"]                       # dismissed: left out
+    bills = agenda.row(0, named=True)
+    # pay-bill: 3 contacts, one repeat (c1's first) at €1 → €1 avoidable; customers c1, c2
+    assert (bills["volume"], bills["avoidable_cost"], bills["customers"]) == (3, 1.0, 2)
+    assert bills["status"] == "Open" and bills["effort"] == 2.0

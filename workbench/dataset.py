@@ -51,6 +51,8 @@ from workbench.analysis.overview import (
     uncovered,
 )
 from workbench.analysis.priority import KPIS, PriorityWeights, explain, model_dimensions, priority_scores, rescore
+from workbench.analysis.value import Opportunity, affected_customers
+from workbench.analysis.value import value as value_opportunities
 from workbench.analysis.whatif import BASE_KPIS, Scenario, WhatIf, whatif
 from workbench.cache import SHARED, FigureCache
 from workbench.metrics import CATALOGUE, measure
@@ -402,6 +404,30 @@ class Dataset:
                 grid=grid(by_stage, "stage", targets=targets, min_responses=min_responses),
                 current=current, previous=previous)
         key = ("overview", filters, weights, tuple(targets), min_responses, top, self.model_key)
+        return self._remember(key, compute)
+
+    def opportunity_reasons(self, opportunity: str) -> tuple[str, ...]:
+        """The contact reasons an opportunity concerns: its own, those of its steps and of its journeys."""
+        opp = self.model.opportunities[opportunity]
+        steps = [self.model.steps[s].reason for s in opp.steps if s in self.model.steps]
+        journeys = [r for j in opp.journeys if j in self.model.journeys for r in self.model.designed_sequence(j)]
+        return tuple(dict.fromkeys(r for r in [*opp.reasons, *steps, *journeys] if r in self.model.reasons))
+
+    def agenda(self, filters: Filters = NO_FILTERS, *, weights: dict[str, float] | None = None) -> pl.DataFrame:
+        """Every opportunity valued from its reasons' data, ranked, with each factor's contribution and the
+        reasons' figures (see ``analysis.value``); dismissed ones are left out."""
+        def compute() -> pl.DataFrame:
+            opportunities = [Opportunity(o.id, o.title, self.opportunity_reasons(o.id), o.effort)
+                             for o in self.model.opportunities.values() if o.status != "Dismissed"]
+            per_reason = self.measure(["reason"], ["volume", "cost_per_contact", "repeats"], filters).with_columns(
+                pl.col("reason").replace_strict({r.id: r.strategic_weight for r in self.model.reasons.values()},
+                                                default=1.0, return_dtype=pl.Float64).alias("strategic_weight"))
+            hit = affected_customers(self.events(filters), opportunities)
+            ranked = value_opportunities(opportunities, per_reason, hit, weights=weights)
+            status = {o.id: o.status for o in self.model.opportunities.values()}
+            return ranked.with_columns(pl.col("id").replace_strict(status, default=None).alias("status")) \
+                if ranked.height else ranked
+        key = ("agenda", filters, tuple(sorted((weights or {}).items())), self.model_key)
         return self._remember(key, compute)
 
     def coverage(self, journey: str | None = None) -> Coverage:
