@@ -24,7 +24,8 @@ DRAFT_DUPLICATE = ContactReason("pay-my-bill", "billing-and-paying", "I pay my b
 def draft_framework(model: Model) -> Model:
     """A workshop draft of the telecom life cycle model with typical mistakes, for exercise 1.
 
-    Made from ``model`` (the demo's telecom model): journeys removed, 9 reasons left out (58 + a
+    Made from ``model`` (the demo's telecom model): journeys and the improvement agenda removed, 9 reasons left
+    out (58 + a
     duplicate = 59, and phase 'after-leaving' empty), 3 reasons labelled as departments say them.
 
     Examples
@@ -36,6 +37,7 @@ def draft_framework(model: Model) -> Model:
     """
     draft = model.copy()
     draft.journeys, draft.episodes, draft.steps = {}, {}, {}
+    draft.insights, draft.opportunities, draft.solutions = {}, {}, {}
     for reason in DRAFT_LEFT_OUT:
         if reason in draft.reasons:
             draft.delete_reason(reason)
