@@ -25,8 +25,7 @@ def draft_framework(model: Model) -> Model:
     """A workshop draft of the telecom life cycle model with typical mistakes, for exercise 1.
 
     Made from ``model`` (the demo's telecom model): journeys and the improvement agenda removed, 9 reasons left
-    out (58 + a
-    duplicate = 59, and phase 'after-leaving' empty), 3 reasons labelled as departments say them.
+    out (58 + a duplicate = 59, and phase 'after-leaving' empty), 3 reasons labelled as departments say them.
 
     Examples
     --------
