@@ -12,41 +12,64 @@ from workbench.ui.exports import export_buttons
 from workbench.ui.format import kpi_formatters
 from workbench.ui.view import View
 
-LEVELS = ("reason", "phase", "stage", "journey", "channel", "segment", "process", "system")
+LEVELS = {"reason": "Contact reasons", "phase": "Phases", "stage": "Stages", "journey": "Journeys",
+          "channel": "Channels", "segment": "Segments", "process": "Processes", "system": "IT systems"}
+ITEM = {"reason": "Contact reason", "phase": "Phase", "stage": "Stage", "journey": "Journey", "channel": "Channel",
+        "segment": "Segment", "process": "Process", "system": "IT system"}
+#: the KPIs the table can show (a column chooser picks them); DEFAULT fits a 1,100 px box
 SHOWN = ("volume", "customers", "digital_share", "cost", "cost_per_contact", "aht", "complaint_rate",
          "repeat_rate", "fcr", "nps", "ces", "csat")
+DEFAULT = ("volume", "cost", "repeat_rate", "digital_share", "nps", "csat")
+#: what a row without an item of the level means
+NONE_ROW = {"journey": "(on no current journey)", "process": "(no process linked)", "system": "(no IT system linked)",
+            "reason": "(no contact reason: unmapped code)"}
 
 
 class KpiTable(View):
     """Every KPI by the chosen level, recomputed from the events at that level (never averaged)."""
 
     level = param.Selector(default="reason", objects=list(LEVELS))
+    columns = param.ListSelector(default=list(DEFAULT), objects=list(SHOWN), doc="The KPIs shown as columns")
 
     def __init__(self, **params):
         super().__init__(**params)
-        self._level = pn.widgets.RadioButtonGroup.from_param(self.param.level, button_type="light")
+        self._level = pn.widgets.RadioButtonGroup.from_param(self.param.level, button_type="light",
+                                                             options={v: k for k, v in LEVELS.items()})
+        self._columns = pn.widgets.MultiChoice.from_param(self.param.columns, name="Columns",
+                                                          options={CATALOGUE[k].label: k for k in SHOWN},
+                                                          width=520, css_classes=["wb-kpi-columns"])
 
     def data_frame(self) -> pl.DataFrame:
         """The shown KPIs by the level under the current filters, with labels, biggest volume first."""
         frame = self.data.measure([self.level], list(SHOWN), self.selection.filter)
         return with_labels(frame, self.model).sort("volume", descending=True, nulls_last=True)
 
-    @param.depends("level", "selection.filter", "session.data")
+    @param.depends("level", "columns", "selection.filter", "session.data")
     def _table(self):
         frame = self.data_frame()
-        label = f"{self.level}_label"
-        shown = frame.select(pl.col(label).alias(self.level),  # Tabulator shows cell text as text (escapes it)
-                             *(c for c in SHOWN if c in frame.columns))
-        titles = {c: CATALOGUE[c].label for c in SHOWN}
+        label = pl.col(f"{self.level}_label")
+        if self.level in NONE_ROW:
+            label = label.fill_null(NONE_ROW[self.level])
+        kpis = [c for c in SHOWN if c in self.columns and c in frame.columns]
+        shown = frame.select(label.alias(self.level), *kpis)  # Tabulator shows cell text as text (escapes it)
+        titles = {self.level: ITEM[self.level], **{c: _title(c) for c in kpis}}
         note = ("A contact counts toward every journey (process, system) linked to its reason: these rows "
                 "overlap and do not add up to the total." if self.level in ("journey", "process", "system") else "")
         return pn.Column(
             pn.pane.Markdown(note, css_classes=["wb-note"]) if note else None,
             pn.widgets.Tabulator(shown.to_pandas(), titles=titles, show_index=False, disabled=True,
                                  pagination="local", page_size=25, sizing_mode="stretch_width",
-                                 formatters=kpi_formatters({c: c for c in SHOWN}), css_classes=["wb-kpi-table"]),
+                                 formatters=kpi_formatters({c: c for c in kpis}), css_classes=["wb-kpi-table"],
+                                 layout="fit_columns"),
         )
 
     def __panel__(self):
-        return pn.Column(pn.Row(self._level, export_buttons(self.data_frame, "kpis")), self._table,
+        return pn.Column(pn.Row(self._level, export_buttons(self.data_frame, "kpis")), self._columns, self._table,
                          sizing_mode="stretch_width")
+
+
+def _title(kpi: str) -> str:
+    """A column title with its unit where the number alone does not say it ("Handling time (s)")."""
+    unit = {"seconds": " (s)", "currency": " (€)"}.get(CATALOGUE[kpi].unit, "")
+    label = CATALOGUE[kpi].label
+    return label if label.endswith(")") else f"{label}{unit}"
