@@ -10,7 +10,7 @@ from xml.etree.ElementTree import iterparse
 
 import fastexcel
 
-from workbench.interchange.excel import SHEETS
+from workbench.interchange.layout import SHEETS
 from workbench.interchange.problems import ImportRejected, Problem, ordered, read_bytes
 from workbench.interchange.validate import FIELDS, Field, Record, build_model, suggestion
 from workbench.model import Model

@@ -7,7 +7,7 @@ from typing import Any
 
 import xlsxwriter
 
-from workbench.interchange.excel import HELP, ID_SHEET, SHEET_HELP, SHEETS, columns
+from workbench.interchange.layout import HELP, ID_SHEET, SHEET_HELP, SHEETS, columns
 from workbench.interchange.validate import FIELDS
 from workbench.model import Model
 

@@ -19,19 +19,10 @@ from pathlib import Path
 from workbench.interchange.convert import CONVERTERS
 from workbench.interchange.excel_read import Table, normal_header, open_workbook, read_tables, table_records
 from workbench.interchange.problems import ImportRejected, Problem, decode_utf8, ordered, read_bytes
-from workbench.interchange.validate import Field, Record, suggestion
+from workbench.interchange.validate import Record, suggestion
+from workbench.interchange.workshop_layout import COLUMNS, SHEET, WORKSHOP_FIELDS
+from workbench.interchange.workshop_write import write_workshop_xlsx
 from workbench.model import Episode, Journey, Model, Step, slugify, unique_id
-
-SHEET = "Journey steps"
-T, R = "text", "ref"
-WORKSHOP_FIELDS = [
-    Field("journey", T, True), Field("episode", T), Field("step", T, True), Field("channel", R),
-    Field("touchpoint", T), Field("need", T), Field("emotion", "emotion"), Field("target_emotion", "emotion"),
-    Field("satisfaction", "score"), Field("importance_to_customer", "score"),
-    Field("importance_to_organisation", "score"), Field("moment_of_truth", "bool"), Field("notes", T),
-    Field("reason", R),
-]
-COLUMNS = [f.name for f in WORKSHOP_FIELDS]
 
 
 def read_workshop(path: str | Path, model: Model) -> Model:
@@ -190,6 +181,7 @@ def write_workshop(path: str | Path, model: Model, journeys: list[str] | None = 
     When no journey step is written and ``example_rows`` is true, a few grey example rows show how
     the sheet is filled in (they import like any other row: overwrite or delete them).
     """
-    from workbench.interchange.workshop_write import write_workshop_xlsx
-
     write_workshop_xlsx(path, model, journeys, example_rows)
+
+
+__all__ = ["COLUMNS", "SHEET", "WORKSHOP_FIELDS", "read_csv_table", "read_workshop", "write_workshop"]

@@ -16,7 +16,7 @@ from workbench.interchange.excel_write import (
     add_dropdown,
     write_table,
 )
-from workbench.interchange.workshop import COLUMNS, SHEET
+from workbench.interchange.workshop_layout import COLUMNS, SHEET
 from workbench.model import Model, ModelError, Step, did_you_mean
 
 INSTRUCTIONS = [
