@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree.ElementTree import iterparse
 
 import fastexcel
+from xlsxwriter.utility import xl_col_to_name
 
 from workbench.interchange.layout import SHEETS
 from workbench.interchange.problems import ImportRejected, Problem, ordered, read_bytes
@@ -65,60 +64,23 @@ def _looks_like_text(path: Path) -> bool:
 
 
 def read_tables(reader: fastexcel.ExcelReader, path: str | Path, names: list[str]) -> dict[str, Table]:
-    """The named sheets (those present) as text tables, with the row numbers Excel shows."""
-    offsets = first_rows(path)
+    """The named sheets (those present) as text tables, with the row numbers Excel shows.
+
+    ``skip_rows=0`` keeps the empty rows above a sheet's first used row, so row *i* of the frame is
+    Excel's row *i + 1*; the header is the first row that is not empty.
+    """
     out = {}
     for name in names:
-        frame = reader.load_sheet(name, header_row=None, dtypes="string").to_polars()
-        rows = frame.rows()
-        start = offsets.get(name, 1)
-        if not rows:
-            out[name] = Table(name, start, [])
+        frame = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars()
+        numbered = [(i, list(cells)) for i, cells in enumerate(frame.rows(), start=1)
+                    if any(c is not None and c.strip() for c in cells)]
+        if not numbered:
+            out[name] = Table(name, 1, [])
             continue
-        headers = [h.strip() if isinstance(h, str) and h.strip() else None for h in rows[0]]
-        body = [(start + i, list(cells)) for i, cells in enumerate(rows[1:], start=1)
-                if any(c is not None and c.strip() for c in cells)]
-        out[name] = Table(name, start, headers, body)
+        start, header = numbered[0]
+        headers = [h.strip() if isinstance(h, str) and h.strip() else None for h in header]
+        out[name] = Table(name, start, headers, numbered[1:])
     return out
-
-
-def first_rows(path: str | Path) -> dict[str, int]:
-    """Sheet name → number of its first non-empty row, which calamine treats as the first row.
-
-    Calamine starts a sheet at its first used row; this finds that row's number in the xlsx XML so
-    problems name the row Excel shows. Anything unreadable falls back to row 1.
-    """
-    out: dict[str, int] = {}
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for name, member in _sheet_members(archive).items():
-                with archive.open(member) as xml:
-                    out[name] = _first_used_row(xml)
-    except Exception:  # not an xlsx (e.g. .xls) or an unusual layout: keep the fallback
-        return out
-    return out
-
-
-def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
-    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    targets = {}
-    for _, el in iterparse(archive.open("xl/_rels/workbook.xml.rels")):
-        if el.tag.endswith("Relationship"):
-            target = el.get("Target", "")
-            targets[el.get("Id")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return {el.get("name"): targets[el.get(ns_rel)] for _, el in iterparse(archive.open("xl/workbook.xml"))
-            if el.tag.endswith("}sheet")}
-
-
-def _first_used_row(xml) -> int:
-    row = 0
-    for event, el in iterparse(xml, events=("start", "end")):
-        tag = el.tag.rsplit("}", 1)[-1]
-        if event == "start" and tag == "row":
-            row = int(el.get("r") or row + 1)
-        elif event == "end" and tag == "c" and any(child.tag.rsplit("}", 1)[-1] in ("v", "is") for child in el):
-            return int(re.sub(r"\D", "", el.get("r") or "") or row)
-    return 1
 
 
 def read_workbook(path: str | Path) -> Model:
@@ -181,7 +143,7 @@ def table_records(file: str, table: Table, kind: str, problems: list[Problem],
             if field_name in seen:
                 problems.append(Problem(file, table.sheet, table.header_row, header,
                                         f"the column '{field_name}' appears twice (columns "
-                                        f"{column_letter(seen[field_name])} and {column_letter(i)})"))
+                                        f"{xl_col_to_name(seen[field_name])} and {xl_col_to_name(i)})"))
             seen.setdefault(field_name, i)
     positions = seen
     header_of = {name: table.headers[i] or name for name, i in positions.items()}
@@ -207,13 +169,3 @@ def table_records(file: str, table: Table, kind: str, problems: list[Problem],
 
         records.append(Record(kind, values, locate, implied))
     return records
-
-
-def column_letter(index: int) -> str:
-    """0 → 'A', 27 → 'AB'."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
