@@ -83,8 +83,9 @@ def test_problems_are_located_and_all_reported(model, tmp_path):
 
 @pytest.mark.parametrize(("content", "row", "message"), [
     (b"", None, "the file is empty"),
-    (b"journey,step\nI move,Caf\xe9\n", 2,
-     "the text is not UTF-8: byte 23 (0xe9) on line 2 cannot be read; save the file with the UTF-8 encoding"),
+    (b"journey,step\nI move,Caf\x81\n", 2,  # 0xe9 (é in Windows-1252) is read now; 0x81 is in no encoding tried
+     "the text is neither UTF-8, UTF-16 nor Windows-1252: byte 23 (0x81) on line 2 cannot be read; save the file "
+     "with the UTF-8 encoding"),
     (b"journey,notes\nI move,x\n", 1, "the required column 'step' is missing"),
 ])
 def test_unreadable_csv(model, tmp_path, content, row, message):

@@ -2,10 +2,14 @@
 
 Layout (also written into the workbook's README sheet):
 
-* ``Workspace`` holds one row: name, language, description and voice_prefixes (one prefix per line
-  inside the cell; keep the trailing space of "I ").
+* ``Workspace`` holds one row: name, language, description and voice_prefixes (separated by commas,
+  semicolons or line breaks inside the cell).
 * ``Stages`` … ``Steps`` hold one row per entity; row order is display order. Columns are the
-  entity's fields; a reference column holds the id of the entity it points to.
+  entity's fields; a reference column holds the id of the entity it points to, or its exact label
+  (ignoring case and accents) when no other entity of that kind has it. A blank id is made from the
+  label; the import says which ids it made.
+* Only Stages, Phases and Reasons are required: a sheet left out holds nothing.
+* A text longer than a cell holds (32,767 characters) continues on the sheet ``Overflow``.
 * Processes and systems are linked to contact reasons through the sheets ``ProcessReasons`` and
   ``SystemReasons``, one link per row (not a ';'-separated column): each cell then gets a drop-down.
 
