@@ -33,9 +33,10 @@ def write_excel(model: Model, path: str | Path) -> None:
     write_workbook(model, path)
 
 
-def read_excel(path: str | Path) -> Model:
-    """Read a workbook written by :func:`write_excel` (or by hand in that layout)."""
-    return read_workbook(path)
+def read_excel(path: str | Path, *, max_mb: float | None = None) -> Model:
+    """Read a workbook written by :func:`write_excel` (or by hand in that layout); sheets it leaves out
+    hold nothing (:func:`~workbench.interchange.import_file` keeps the workspace's instead)."""
+    return read_workbook(path, max_mb=max_mb)
 
 
 __all__ = ["HELP", "ID_SHEET", "SHEET_HELP", "SHEETS", "columns", "read_excel", "write_excel"]

@@ -89,8 +89,13 @@ def find_sheets(reader: fastexcel.ExcelReader) -> dict[str, str]:
     return {sheet: present[sheet_key(sheet)] for sheet in SHEETS if sheet_key(sheet) in present}
 
 
-def read_workbook(path: str | Path, *, notes: ImportNotes | None = None, max_mb: float | None = None) -> Model:
-    """The model in a workspace workbook; ``notes`` gets what the import made up (see :class:`ImportNotes`)."""
+def read_workbook(path: str | Path, *, notes: ImportNotes | None = None, keep: Model | None = None,
+                  max_mb: float | None = None) -> Model:
+    """The model in a workspace workbook; ``notes`` gets what the import made up (see :class:`ImportNotes`).
+
+    With ``keep`` (the workspace's model), what the workbook leaves out is taken from it: the sheets
+    it does not have, and the name, language and voice prefixes when it has no Workspace sheet.
+    """
     file = str(path)
     notes = notes if notes is not None else ImportNotes()
     reader = open_workbook(path, file, max_mb)
@@ -127,11 +132,14 @@ def read_workbook(path: str | Path, *, notes: ImportNotes | None = None, max_mb:
     missing = frozenset(SHEETS[s] for s in absent if s in REQUIRED_SHEETS or s in misspelt)
     optional = frozenset(SHEETS[s] for s in absent) - missing
     try:
-        model = build_model(file, meta, records, order, missing, absent=optional, notes=notes)
+        model = build_model(file, meta, records, order, missing, absent=optional, notes=notes, keep=keep)
     except ImportRejected as rejected:
         raise ImportRejected(ordered(problems + rejected.problems, order)) from None
     if problems:
         raise ImportRejected(ordered(problems, order))
+    if keep is not None and not notes.has_workspace:
+        model.name, model.language, model.description = keep.name, keep.language, keep.description
+        model.voice_prefixes = keep.voice_prefixes
     return model
 
 

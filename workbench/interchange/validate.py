@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.interchange.convert import CONVERTERS, Unreadable
+from workbench.interchange.keep import broken_links, kept_kinds
 from workbench.interchange.labels import Labels, Resolved
 from workbench.interchange.notes import ImportNotes, MadeId
 from workbench.interchange.problems import ImportRejected, Problem, ordered
@@ -220,15 +221,17 @@ class Checker:
 
 def build_model(file: str, meta: Record, records: list[Record], sheets: list[str] | None = None,
                 missing: frozenset[str] = frozenset(), *, absent: frozenset[str] = frozenset(),
-                notes: ImportNotes | None = None) -> Model:
+                notes: ImportNotes | None = None, keep: Model | None = None) -> Model:
     """Validate every record and build the model, or raise :class:`ImportRejected` listing every problem.
 
     ``missing`` names kinds whose required source (a sheet) is absent: references to them are not
     reported one by one, as the missing sheet is already a problem. ``absent`` names optional kinds the
-    file does not hold (a reference to one is unknown, and the message says why). ``notes`` gets the
-    ids made from labels and the references given by label.
+    file does not hold: with ``keep`` (the workspace's model) they are taken from it (see
+    :mod:`~workbench.interchange.keep`), else they hold nothing. ``notes`` gets the ids made from labels
+    and the references given by label.
     """
-    check = Checker(file, missing, absent, notes)
+    kept = kept_kinds(absent) if keep is not None else set()
+    check = Checker(file, missing, absent - kept, notes)
     head = check.convert(meta)
     if head.get("language") is None:
         head["language"] = "en"
@@ -237,12 +240,16 @@ def build_model(file: str, meta: Record, records: list[Record], sheets: list[str
         converted[record.kind].append((record, check.convert(record)))
     for kind in ORDER:
         check.settle(kind, converted[kind])
+        if kind in kept:
+            check.index[kind] = Labels({k: e.label for k, e in getattr(keep, kind).items()}, SINGULAR[kind], kind)
     _check_step_episodes(check, converted["steps"], converted["episodes"])
     links = _check_links(check, converted)
     if check.problems:
         raise ImportRejected(ordered(check.problems, sheets))
     model = Model(name=head.get("name") or Model.name, language=head["language"],
                   description=head.get("description") or "", voice_prefixes=tuple(head.get("voice_prefixes") or ()))
+    for kind in kept:
+        setattr(model, kind, dict(getattr(keep, kind)))
     for kind, rows in converted.items():
         if kind in LINKS:
             continue
@@ -254,6 +261,9 @@ def build_model(file: str, meta: Record, records: list[Record], sheets: list[str
         target = getattr(model, kind)
         for owner, reasons in owners.items():
             target[owner] = _with_reasons(target[owner], reasons)
+    broken = broken_links(model, keep, kept, file) if keep is not None else []
+    if broken:
+        raise ImportRejected(broken)
     safety = model.problems()
     if safety:
         raise ImportRejected([Problem(file, None, None, None, text) for text in safety])
