@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Literal
 
 from workbench.model import SINGULAR, Model
@@ -68,6 +68,14 @@ class Finding:
     id: str
     message: str
     fix: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        """The finding as a JSON-safe dict (what ``workbench check --json`` prints).
+
+        >>> Finding("empty-stage", "error", "stage 's'", "stages", "s", "empty").to_dict()["rule"]
+        'empty-stage'
+        """
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -170,19 +178,21 @@ def _prefixes(model: Model, opts: _Options) -> tuple[str, ...] | None:
 
 
 def voice_start(label: str, prefixes: Sequence[str]) -> str | None:
-    """The prefix ``label`` starts with (see the module docstring), or None.
+    """The (longest) prefix ``label`` starts with (see the module docstring), or None.
 
     >>> voice_start("my bill", ["I", "My "]), voice_start("Myself", ["My"]), voice_start("J'annule", ["J'"])
     ('My ', None, "J'")
     """
     text = label.lstrip().casefold()
+    found = None
     for prefix in prefixes:
         word = prefix.strip().casefold()
         if not word or not text.startswith(word):
             continue
-        if not word[-1].isalnum() or not text[len(word):len(word) + 1].isalnum():
-            return prefix
-    return None
+        if (not word[-1].isalnum() or not text[len(word):len(word) + 1].isalnum()) and \
+                (found is None or len(word) > len(found.strip())):
+            found = prefix  # the longest: "I'm " rather than "I "
+    return found
 
 
 def _rephrase(label: str, prefix: str) -> str:

@@ -1,17 +1,21 @@
 """Writing workbooks with xlsxwriter: typed cells, bold frozen headers, widths and drop-downs.
 
-Every workbook is written beside its target and renamed into place (:func:`workbench.files.atomic_path`);
-a text longer than a cell holds continues on the Overflow sheet (:mod:`~workbench.interchange.overflow`).
+Every workbook is built in memory and written whole (:func:`new_workbook`, through
+:func:`workbench.files.write_bytes`: beside the target, then renamed into place); a text longer than a
+cell holds continues on the Overflow sheet (:mod:`~workbench.interchange.overflow`).
 """
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 
-from workbench.files import atomic_path
+from workbench.files import write_bytes
 from workbench.interchange.layout import HELP, ID_SHEET, SHEET_HELP, SHEETS, columns
 from workbench.interchange.overflow import CELL_LIMIT, Overflow, too_long, utf16_len
 from workbench.interchange.validate import FIELDS
@@ -24,10 +28,20 @@ SCORES = ["1", "2", "3", "4", "5"]
 BOOLEANS = ["TRUE", "FALSE"]
 
 
+@contextmanager
+def new_workbook(path: str | Path) -> Iterator[xlsxwriter.Workbook]:
+    """An xlsxwriter workbook that is written to ``path`` whole when the block ends, or not at all."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {**OPTIONS, "in_memory": True})
+    yield book
+    book.close()
+    write_bytes(path, buffer.getvalue())
+
+
 def write_workbook(model: Model, path: str | Path) -> None:
     """The model as a workspace workbook at ``path``, whole or not at all."""
     rows = sheet_rows(model)
-    with atomic_path(path) as tmp, xlsxwriter.Workbook(str(tmp), OPTIONS) as book:
+    with new_workbook(path) as book:
         styles = Styles(book)
         overflow = Overflow()
         write_readme(book, styles)

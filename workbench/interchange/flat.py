@@ -248,9 +248,13 @@ class _Reader:
                                                    row.values.get("owner") or "", 1.0 if weight is None else weight)
             for kind, key in (("stages", stage_id), ("phases", phase_id), ("reasons", reason_id)):
                 self._order(order[kind], kind, key, row)
-        for kind, entries in order.items():
-            ranked = sorted(entries, key=lambda k: entries[k])
-            setattr(out, kind, {k: getattr(out, kind)[k] for k in ranked})
+        stage_rank = {k: i for i, k in enumerate(sorted(order["stages"], key=order["stages"].get))}
+        phase_rank = {k: i for i, k in enumerate(sorted(order["phases"], key=lambda k: (
+            stage_rank[out.phases[k].stage], order["phases"][k])))}
+        out.stages = {k: out.stages[k] for k in stage_rank}
+        out.phases = {k: out.phases[k] for k in phase_rank}
+        out.reasons = {k: out.reasons[k] for k in sorted(order["reasons"], key=lambda k: (
+            phase_rank[out.reasons[k].phase], order["reasons"][k]))}
         if "channels" in self.columns:
             out.channels = self._channels(rows)
         return out

@@ -42,7 +42,7 @@ def broken_links(model: Model, base: Model, kept: set[str], file: str) -> list[P
         else:
             close = did_you_mean(old or key, [label.strip() for label in what.labels.values()])
         out.append(Problem(file, None, None, where,
-                           f"the workspace's {where} links to {kind} '{key}'" + (f" ('{old}')" if old else "")
+                           f"kept from the workspace, it links to {kind} '{key}'" + (f" ('{old}')" if old else "")
                            + f", which this file does not hold{close}; {advice}"))
 
     reasons = Labels({k: r.label for k, r in model.reasons.items()}, "reason")

@@ -57,8 +57,13 @@ def check_size(path: str | Path, file: str, max_mb: float | None = None) -> int:
 
 def _too_large(file: str, size: int, limit: int) -> Problem:
     return Problem(file, None, None, None,
-                   f"the file is {size / 1e6:,.1f} MB, more than the {limit / 1e6:,.0f} MB an import reads; "
+                   f"the file is {_size(size)}, more than the {_size(limit)} an import reads; "
                    f"nothing was read (set {ENV_MAX_FILE_MB} to allow larger files)")
+
+
+def _size(n: int) -> str:
+    """2_147_483_648 → '2,147.5 MB', 2_613 → '2.6 kB'."""
+    return f"{n / 1e6:,.1f} MB" if n >= 1e6 else f"{n / 1e3:,.1f} kB"
 
 
 def read_bytes(path: str | Path, file: str, max_mb: float | None = None) -> bytes:

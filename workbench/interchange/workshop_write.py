@@ -7,15 +7,14 @@ from pathlib import Path
 
 import xlsxwriter
 
-from workbench.files import atomic_path
 from workbench.interchange.excel_write import (
     BOOLEANS,
     EMOTIONS,
-    OPTIONS,
     SCORES,
     SPARE_ROWS,
     Styles,
     add_dropdown,
+    new_workbook,
     write_table,
 )
 from workbench.interchange.overflow import Overflow
@@ -73,7 +72,7 @@ def write_workshop_xlsx(path: str | Path, model: Model, journeys: list[str] | No
         rows = examples
     elif grey:
         rows = _example_rows(list(channel_names.values()), list(reason_names.values()))
-    with atomic_path(path) as tmp, xlsxwriter.Workbook(str(tmp), OPTIONS) as book:
+    with new_workbook(path) as book:
         styles = Styles(book)
         overflow = Overflow()
         write_instructions(book, styles, instructions or INSTRUCTIONS)
