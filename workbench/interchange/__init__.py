@@ -13,7 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.interchange.excel import read_excel, write_excel
-from workbench.interchange.flat import parse_columns, read_flat
+from workbench.interchange.flat import read_flat
+from workbench.interchange.flat_columns import parse_columns
 from workbench.interchange.importing import Imported, import_file
 from workbench.interchange.notes import ImportNotes
 from workbench.interchange.problems import ImportRejected, Problem

@@ -6,13 +6,16 @@ from pathlib import Path
 
 import polars as pl
 
+from workbench.files import atomic_path
+
 SUFFIXES = (".csv", ".parquet", ".xlsx")
 
 
 def write_table(frame: pl.DataFrame, path: str | Path, *, sheet: str = "data") -> Path:
     """Write ``frame`` by the extension of ``path``; list columns become ' → '-joined text outside Parquet.
 
-    The file is written beside the target and renamed into place, so a failure leaves no half file.
+    The file is written beside the target and renamed into place (:func:`workbench.files.atomic_path`),
+    so a failure leaves no half file.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -21,16 +24,11 @@ def write_table(frame: pl.DataFrame, path: str | Path, *, sheet: str = "data") -
     if suffix != ".parquet":
         frame = frame.with_columns(pl.col(c).list.join(" → ") for c, t in frame.schema.items()
                                    if isinstance(t, pl.List) and t.inner == pl.String)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    try:
+    with atomic_path(path) as partial:
         if suffix == ".csv":
             frame.write_csv(partial, include_bom=True)
         elif suffix == ".parquet":
             frame.write_parquet(partial)
         else:
             frame.write_excel(partial, worksheet=sheet[:31], autofit=True, freeze_panes=(1, 0))
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
     return path

@@ -93,11 +93,12 @@ class _Builder:
                 value = found.id
             values[spec.name] = value
         channel, reason = values.get("channel"), values.get("reason")
+        journey = self.journeys.resolve(values["journey"].strip()) if values.get("journey", "").strip() else None
+        if journey is not None and journey.candidates:  # a current and a future journey share the label, say
+            self.problem(record, "journey", journey.error or "")
         if not values.get("journey", "").strip() or not values.get("step", "").strip() or self.problems:
             return
         draft = self.draft(values["journey"].strip(), record)
-        if draft is None:
-            return
         episode = None
         if values["episode"].strip():
             episode = self.episode(draft, values["episode"].strip(), record).id
@@ -109,12 +110,9 @@ class _Builder:
             importance_to_organisation=values["importance_to_organisation"],
             moment_of_truth=bool(values["moment_of_truth"]), notes=values["notes"], reason=reason))
 
-    def draft(self, text: str, record: Record) -> _Draft | None:
+    def draft(self, text: str, record: Record) -> _Draft:
         """The journey a row belongs to: an existing one by id or label, else a new one named ``text``."""
         found = self.journeys.resolve(text)
-        if found.candidates:  # a current and a future journey share the label, say
-            self.problem(record, "journey", found.error or "")
-            return None
         key = found.id or self.new_journeys.get(fold(text))
         if key is None:
             key = unique_id(text, set(self.model.journeys) | set(self.drafts))
