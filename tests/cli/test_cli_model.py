@@ -287,3 +287,5 @@ def test_import_option_mistakes_are_usage_errors(tmp_path):
     assert "--columns is for a flat model sheet" in run("import", tmp_path / "ws", FLAT, "--journeys", "--columns",
                                                         "stage=x", code=2).output
     assert "'dutch' is not a two-letter" in run("import", tmp_path / "ws", FLAT, "--language", "dutch", code=2).output
+    too_big = run("import", tmp_path / "ws", FLAT, "--max-mb", "0.001", code=1).output
+    assert f"{FLAT}: the file is {FLAT.stat().st_size / 1e3:.1f} kB, more than the 1.0 kB an import reads" in too_big

@@ -143,3 +143,12 @@ def test_yaml_ids_may_be_left_out_and_nested_children_follow_their_parent():
     assert [(n.id, n.where) for n in notes.made_ids] == [
         ("klant-zijn", "line 3:stages[0].id"), ("betalen", "line 5:stages[0].phases[0].id"),
         ("ik-betaal", "line 7:stages[0].phases[0].reasons[0].id"), ("incasso", "line 9:processes[0].id")]
+
+
+@pytest.mark.parametrize(("written", "prefixes"), [
+    ('"Ik, Mijn"', ("Ik", "Mijn")), ("Ik;Mijn", ("Ik", "Mijn")), ('["Ik ", "Mijn "]', ("Ik ", "Mijn ")),
+    ('"I \\nMy "', ("I ", "My ")),
+])
+def test_voice_prefixes_may_be_one_text_listing_them(written, prefixes):
+    text = f"name: x\nvoice_prefixes: {written}\nstages:\n  - {{id: s, label: S, phases: []}}\n"
+    assert model_from_yaml_text(text).voice_prefixes == prefixes

@@ -33,9 +33,9 @@ from workbench.interchange.textfile import ENV_MAX_FILE_MB, MAX_FILE_MB, size_li
 GB = 1024**3
 
 
-def rejected(read, *args) -> list[Problem]:
+def rejected(read, *args, **kwargs) -> list[Problem]:
     with pytest.raises(ImportRejected) as caught:
-        read(*args)
+        read(*args, **kwargs)
     return caught.value.problems
 
 
@@ -54,6 +54,30 @@ def test_the_size_limit_is_a_constant_an_environment_variable_and_a_parameter(mo
     monkeypatch.setenv(ENV_MAX_FILE_MB, "lots")
     with pytest.raises(UsageError, match="WORKBENCH_MAX_FILE_MB must be a number of megabytes, not 'lots'"):
         read_workshop(path, model)
+
+
+def test_a_pipe_that_goes_on_past_the_limit_is_refused(tmp_path, model):
+    import threading
+
+    pipe = tmp_path / "steps.csv"
+    os.mkfifo(pipe)
+
+    def feed():
+        try:
+            with pipe.open("wb") as f:
+                f.write(b"journey,step\n")
+                for _ in range(1000):
+                    f.write(b"I move,Calls\n" * 100)
+        except BrokenPipeError:
+            pass  # the reader stopped at the limit
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    try:
+        [problem] = rejected(read_workshop, pipe, model, max_mb=0.01)
+    finally:
+        writer.join(timeout=10)
+    assert problem.message.startswith("the input holds more than the 10.0 kB an import reads; nothing was read")
 
 
 def test_a_nul_byte_in_a_journeys_csv_is_a_located_problem(tmp_path, model):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import stat
 from pathlib import Path
 
 from workbench.errors import UsageError
@@ -55,10 +56,11 @@ def check_size(path: str | Path, file: str, max_mb: float | None = None) -> int:
     return size
 
 
-def _too_large(file: str, size: int, limit: int) -> Problem:
-    return Problem(file, None, None, None,
-                   f"the file is {_size(size)}, more than the {_size(limit)} an import reads; "
-                   f"nothing was read (set {ENV_MAX_FILE_MB} to allow larger files)")
+def _too_large(file: str, size: int | None, limit: int) -> Problem:
+    """``size`` None: the input (a pipe) went on past the limit, its whole size unknown."""
+    what = f"the file is {_size(size)}, more than" if size is not None else "the input holds more than"
+    return Problem(file, None, None, None, f"{what} the {_size(limit)} an import reads; nothing was read "
+                                           f"(set {ENV_MAX_FILE_MB} to allow larger files)")
 
 
 def _size(n: int) -> str:
@@ -71,15 +73,21 @@ def read_bytes(path: str | Path, file: str, max_mb: float | None = None) -> byte
 
     At most limit + 1 bytes are ever read, so a file that grows (or a pipe) cannot exhaust memory.
     """
-    check_size(path, file, max_mb)
+    size = check_size(path, file, max_mb)
     limit = size_limit(max_mb)
     try:
         with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
+            if stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                data = handle.read(size)
+                if handle.read(1):  # it grew since: read on, up to the limit
+                    handle.seek(len(data))
+                    data += handle.read(limit + 1 - len(data))
+            else:  # a pipe or a device: its size says nothing
+                data = handle.read(limit + 1)
     except OSError as error:
         raise ImportRejected([Problem(file, None, None, None, f"cannot read the file: {error.strerror}")]) from None
     if len(data) > limit:
-        raise ImportRejected([_too_large(file, len(data), limit)])
+        raise ImportRejected([_too_large(file, None, limit)])
     return data
 
 
