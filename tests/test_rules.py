@@ -290,3 +290,42 @@ def test_every_template_passes_the_rules_without_errors(name):
     errors = [f for f in check(model) if f.severity == "error"]
     assert errors == [], f"template '{name}':\n{format_findings(errors)}"
     assert len(model.reasons) > 0
+
+
+def _voice(m: Model) -> dict[str, str]:
+    return {f.id: f.fix for f in check(m) if f.rule == "customer-voice"}
+
+
+def _dutch(*labels: str, prefixes: tuple[str, ...]) -> Model:
+    m = Model(language="en", voice_prefixes=prefixes).add(Stage("s", "S"), Phase("p", "s", "P"))
+    return m.add(*[ContactReason(f"r{i}", "p", label) for i, label in enumerate(labels)])
+
+
+def test_one_prefix_typed_as_a_comma_separated_list_counts_as_several():
+    """A Workspace cell 'Ik,Mijn' read as one prefix flagged every label, with the hint 'Ik,Mijnik begrijp …'."""
+    m = _dutch("Ik begrijp mijn rekening niet", "Mijn meter is stuk", "Factuur betalen", prefixes=("Ik,Mijn",))
+    assert _voice(m) == {"r2": "rephrase it as the customer would say it, e.g. 'Ik factuur betalen'"}
+    assert _voice(_dutch("Factuur betalen", prefixes=("Ik; Mijn",))) == {"r0": _voice(m)["r2"]}
+
+
+def test_prefixes_without_a_trailing_space_are_whole_words():
+    m = _dutch("Ik verhuis", "Ikea-kast bezorgen", "Mijnheer belt", "IK BEL", "Mijn, mijn factuur",
+               prefixes=("Ik", "Mijn"))
+    assert sorted(_voice(m)) == ["r1", "r2"]
+    assert _voice(m)["r1"] == "rephrase it as the customer would say it, e.g. 'Ik ikea-kast bezorgen'"
+
+
+def test_the_fix_never_glues_a_prefix_to_a_customer_word():
+    m = _dutch("Mijn rekening klopt niet", "I'm moving", "We verhuizen", prefixes=("Ik ",))
+    fixes = _voice(m)
+    assert sorted(fixes) == ["r0", "r1", "r2"]
+    assert fixes["r0"] == ("it starts with 'Mijn', a customer's word that is not a voice prefix here: add it to "
+                           "the workspace's voice prefixes, or start the label with 'Ik'")
+    assert "'I'm'" in fixes["r1"] and "'We'" in fixes["r2"]
+    assert all("Ik mijn" not in fix and "Ik i'm" not in fix for fix in fixes.values())
+
+
+def test_findings_become_json_safe_dicts():
+    [finding] = [f for f in check(_dutch("Factuur", prefixes=("Ik",))) if f.rule == "customer-voice"]
+    assert finding.to_dict() == {"rule": "customer-voice", "severity": "warning", "location": "reason 'r0'",
+                                 "kind": "reasons", "id": "r0", "message": finding.message, "fix": finding.fix}

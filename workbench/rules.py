@@ -8,10 +8,14 @@ method that a team may accept knowingly (fewer than 60 contact reasons, an unlin
 Choices made here, so a reader need not guess:
 
 - ``customer-voice``: a reason label must start with a voice prefix (``"I "``, ``"My "`` …),
-  compared case-insensitively after leading whitespace. The prefixes are the model's own
-  ``voice_prefixes`` if set, else the ``voice_prefixes`` argument, else :data:`VOICE_PREFIXES` for
-  ``model.language`` (``"nl-BE"`` counts as ``"nl"``). A language with no known prefixes gives one
-  warning on the model instead of a guess.
+  compared case-insensitively after leading whitespace. A prefix that ends in a letter is a whole
+  word: ``"My"`` and ``"My "`` both accept "My bill" and neither accepts "Myself"; one that ends
+  otherwise (``"J'"``) is a plain start. The prefixes are the model's own ``voice_prefixes`` if set
+  (an entry holding commas or semicolons, "Ik,Mijn", counts as several), else the ``voice_prefixes``
+  argument, else :data:`VOICE_PREFIXES` for ``model.language`` (``"nl-BE"`` counts as ``"nl"``). A
+  language with no known prefixes gives one warning on the model instead of a guess. The fix hint
+  never glues a prefix to a label that already starts with a customer's word of another language or
+  list ("Mijn …" when only "Ik" is set): it says to add that word to the prefixes instead.
 - ``unlinked-step``: one warning per unlinked step, in current and future journeys alike.
 - ``episode-count``: journey-mapping practice recommends 5-7 episodes; only a journey that has
   episodes and fewer than 3 or more than 9 of them is flagged, so a sketchy journey is not nagged.
@@ -27,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Literal
 
 from workbench.model import SINGULAR, Model
@@ -41,6 +45,10 @@ VOICE_PREFIXES: dict[str, tuple[str, ...]] = {
     "fr": ("Je ", "J'", "J’", "Mon ", "Ma ", "Mes "),
     "de": ("Ich ", "Mein "),
 }
+#: Words that put a label in the customer's voice in some language (beyond the prefixes in use).
+CUSTOMER_WORDS = tuple(dict.fromkeys([*(p for ps in VOICE_PREFIXES.values() for p in ps), "We ", "Our ", "Wij ",
+                                      "Ons ", "Onze ", "Nous ", "Notre ", "Nos ", "Wir ", "Unser ", "Unsere ",
+                                      "Meine ", "Meinen "]))
 EPISODE_RANGE = (3, 9)
 
 
@@ -60,6 +68,14 @@ class Finding:
     id: str
     message: str
     fix: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        """The finding as a JSON-safe dict (what ``workbench check --json`` prints).
+
+        >>> Finding("empty-stage", "error", "stage 's'", "stages", "s", "empty").to_dict()["rule"]
+        'empty-stage'
+        """
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -154,18 +170,37 @@ def _duplicate_label(model: Model, opts: _Options) -> Iterator[Finding]:
 
 
 def _prefixes(model: Model, opts: _Options) -> tuple[str, ...] | None:
-    if model.voice_prefixes:
-        return tuple(model.voice_prefixes)
-    if opts.voice_prefixes:
-        return opts.voice_prefixes
+    given = model.voice_prefixes or opts.voice_prefixes
+    if given:
+        split = (part.lstrip() for prefix in given for part in re.split(r"[,;\n]", prefix))
+        return tuple(dict.fromkeys(part for part in split if part.strip())) or None
     return VOICE_PREFIXES.get(re.split(r"[-_]", model.language or "en")[0].lower())
+
+
+def voice_start(label: str, prefixes: Sequence[str]) -> str | None:
+    """The (longest) prefix ``label`` starts with (see the module docstring), or None.
+
+    >>> voice_start("my bill", ["I", "My "]), voice_start("Myself", ["My"]), voice_start("J'annule", ["J'"])
+    ('My ', None, "J'")
+    """
+    text = label.lstrip().casefold()
+    found = None
+    for prefix in prefixes:
+        word = prefix.strip().casefold()
+        if not word or not text.startswith(word):
+            continue
+        if (not word[-1].isalnum() or not text[len(word):len(word) + 1].isalnum()) and \
+                (found is None or len(word) > len(found.strip())):
+            found = prefix  # the longest: "I'm " rather than "I "
+    return found
 
 
 def _rephrase(label: str, prefix: str) -> str:
     text = label.strip()
     if text[:1].isupper() and not text[1:2].isupper() and not prefix.lower().startswith(("ich", "mein")):
         text = text[0].lower() + text[1:]  # German nouns and acronyms keep their capital
-    return f"{prefix}{text}"
+    joint = " " if prefix[-1:].isalnum() else ""
+    return f"{prefix}{joint}{text}"
 
 
 @_rule("customer-voice", "warning", "a reason label is not in the customer's voice ('I …', 'My …')")
@@ -177,15 +212,19 @@ def _customer_voice(model: Model, opts: _Options) -> Iterator[Finding]:
                            f"no voice prefixes known for language '{model.language}'; labels not checked",
                            "set the model's voice_prefixes, e.g. ('Yo ', 'Mi ')")
         return
-    folded = tuple(p.casefold() for p in prefixes)
     starts = " / ".join(f"'{p.strip()}'" for p in prefixes)
     for r in model.reasons.values():
-        if not r.label.lstrip().casefold().startswith(folded):
-            example = _rephrase(r.label, prefixes[0])
-            yield _finding(model, "customer-voice", "warning", "reasons", r.id,
-                           f"label '{r.label}' is not in the customer's voice "
-                           f"(it should start with {starts})",
-                           f"rephrase it as the customer would say it, e.g. '{example}'")
+        if voice_start(r.label, prefixes) is not None:
+            continue
+        other = voice_start(r.label, CUSTOMER_WORDS)
+        if other is not None:
+            word = r.label.lstrip()[:len(other.strip())]
+            fix = (f"it starts with '{word}', a customer's word that is not a voice prefix here: add it to the "
+                   f"workspace's voice prefixes, or start the label with {starts}")
+        else:
+            fix = f"rephrase it as the customer would say it, e.g. '{_rephrase(r.label, prefixes[0])}'"
+        yield _finding(model, "customer-voice", "warning", "reasons", r.id,
+                       f"label '{r.label}' is not in the customer's voice (it should start with {starts})", fix)
 
 
 @_rule("unused-reason", "warning", "a reason is used by no journey step, process or system (nor has data)")

@@ -147,3 +147,145 @@ def test_suggest_ranks_the_linked_reason_first_for_most_steps(tmp_path):
     first_is_linked = sum(1 for b in blocks if "  * 1." in b)  # '*' marks the suggestion that is the link
     assert first_is_linked >= 0.6 * len(blocks)
     assert "did you mean" in run("suggest", tmp_path / "ws", "--journey", journey + "x", code=2).output
+
+
+# -- flat model sheets, hand-made workbooks, literal output ----------------------------------------
+FLAT = Path(__file__).resolve().parents[1] / "interchange" / "data" / "energie-plat.csv"
+
+
+def assert_clean_check(ws: Path) -> dict:
+    report = json.loads(run("check", ws, "--json", code=0).output)
+    assert report["summary"]["errors"] == 0
+    assert not [f for f in report["findings"] if f["rule"] == "customer-voice"]
+    return report
+
+
+def test_a_flat_dutch_csv_imports_with_one_command_and_checks_clean(tmp_path):
+    run("new", tmp_path / "ws")
+    output = run("import", tmp_path / "ws", FLAT, "--voice-prefixes", "Ik,Mijn", "--language", "nl").output
+    assert output.startswith(f"imported {FLAT} (flat sheet): 63 contact reasons, 0 journeys, 0 steps\n"
+                             "  5 stages, 11 phases, 63 contact reasons, 0 channels, 0 segments, 0 processes, "
+                             "0 systems\n  kept from the workspace: channels, segments, processes, systems, journeys, "
+                             "steps\n")
+    assert "  ids made from labels (79):" in output and "    phase  orienteren ← 'Oriënteren'\n" in output
+    model = Workspace.open(tmp_path / "ws").load()
+    assert (len(model.reasons), model.voice_prefixes, model.language) == (63, ("Ik", "Mijn"), "nl")
+    report = assert_clean_check(tmp_path / "ws")
+    assert {f["rule"] for f in report["findings"]} == {"unused-reason"}  # no journeys yet: every reason unused
+
+
+def test_a_libreoffice_like_flat_workbook_imports_the_same(tmp_path):
+    import csv
+
+    import xlsxwriter
+
+    with FLAT.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f, delimiter=";"))[1:]
+    path = tmp_path / "Levenscyclus.xlsx"
+    with xlsxwriter.Workbook(str(path)) as book:  # one sheet, a title, stage and phase only where they change
+        ws = book.add_worksheet("Blad1")
+        ws.write(0, 0, "Klantreismodel")
+        ws.write_row(2, 0, ["Stage", "Phase", "Contact reason"])
+        for i, (stage, phase, reason) in enumerate(rows):
+            above = rows[i - 1] if i else ("", "", "")
+            ws.write_row(3 + i, 0, [stage if stage != above[0] else None,
+                                    phase if (stage, phase) != tuple(above[:2]) else None, reason])
+    run("new", tmp_path / "ws")
+    run("import", tmp_path / "ws", path, "--voice-prefixes", "Ik;Mijn")
+    run("new", tmp_path / "from-csv")
+    run("import", tmp_path / "from-csv", FLAT, "--voice-prefixes", "Ik;Mijn")
+    a, b = (Workspace.open(tmp_path / name).load() for name in ("ws", "from-csv"))
+    assert [list(getattr(a, k).items()) for k in ("stages", "phases", "reasons")] == \
+        [list(getattr(b, k).items()) for k in ("stages", "phases", "reasons")]
+    assert_clean_check(tmp_path / "ws")
+
+
+def test_a_workbook_with_blank_ids_and_prefixes_in_its_workspace_sheet(tmp_path):
+    import xlsxwriter
+
+    sheets = {"Workspace": [["name", "language", "voice_prefixes"], ["Energie BV", "nl", "Ik,Mijn"]],
+              "Stages": [["id", "label"], [None, "Klant zijn"]],
+              "Phases": [["id", "stage", "label"], [None, "Klant zijn", "Betalen"], [None, "Klant zijn", "Verhuizen"]],
+              "Reasons": [["id", "phase", "label"], [None, "Betalen", "Ik betaal mijn rekening"],
+                          [None, "verhuizen", "Ik verhuis"]]}
+    path = tmp_path / "hand.xlsx"
+    with xlsxwriter.Workbook(str(path)) as book:
+        for name, rows in sheets.items():
+            ws = book.add_worksheet(name)
+            for r, row in enumerate(rows):
+                ws.write_row(r, 0, row)
+    run("new", tmp_path / "ws")
+    output = run("import", tmp_path / "ws", path).output
+    assert "(workspace workbook): 2 contact reasons, 0 journeys, 0 steps\n  1 stage, 2 phases, 2 contact" in output
+    assert "    reason ik-betaal-mijn-rekening ← 'Ik betaal mijn rekening'" in output
+    assert "3 reference(s) given by label instead of id" in output  # Klant zijn twice, Betalen once
+    model = Workspace.open(tmp_path / "ws").load()
+    assert (model.name, model.voice_prefixes) == ("Energie BV", ("Ik", "Mijn"))
+    assert model.reasons["ik-verhuis"].phase == "verhuizen"
+    report = assert_clean_check(tmp_path / "ws")
+    assert {f["rule"] for f in report["findings"]} == {"reason-count", "unused-reason"}
+
+
+def test_user_text_is_printed_literally(tmp_path):
+    """No emoji codes (':id:' was printed as 🆔) and no [markup] in what the CLI prints."""
+    labels = ["Ik zie :id: en :thumbs_up:", "Ik typ [bold]vet[/bold] en [red]rood", "Ik 🚀 verhuis"]
+    flat = tmp_path / "odd.csv"
+    flat.write_text("stage;phase;reason\n" + "".join(f"Klant zijn;Fase [x];{label}\n" for label in labels),
+                    encoding="utf-8")
+    run("new", tmp_path / "ws")
+    imported = run("import", tmp_path / "ws", flat).output
+    checked = run("check", tmp_path / "ws").output
+    for label in labels:
+        assert f"'{label}'" in imported and f"'{label}'" in checked
+    assert "    phase  fase-x ← 'Fase [x]'" in imported
+    assert "🆔" not in imported + checked and "👍" not in imported + checked
+    bad = tmp_path / "bad.csv"
+    bad.write_text("stage;phase;reason;weight\nKlant [b]zijn[/b];:id:;Ik x;veel\n", encoding="utf-8")
+    error = run("import", tmp_path / "ws", bad, code=1).output
+    assert f"{bad}:row 2:weight: 'veel' is not a number from 0 to 3" in error
+    import xlsxwriter
+
+    book_path = tmp_path / "ids.xlsx"
+    with xlsxwriter.Workbook(str(book_path)) as book:
+        for name, rows in {"Stages": [["id", "label"], ["Klant Zijn", "Klant zijn"]],
+                           "Phases": [["stage", "label"], ["Klant zijn", "P"]],
+                           "Reasons": [["phase", "label"], ["P", "Ik x"]]}.items():
+            ws = book.add_worksheet(name)
+            for r, row in enumerate(rows):
+                ws.write_row(r, 0, row)
+    error = run("import", tmp_path / "ws", book_path, code=1).output
+    assert f"{book_path}:Stages:row 2:id: id 'Klant Zijn' is not a slug" in error  # was 'row 2🆔 id …'
+
+
+def test_check_json_lists_findings(tmp_path):
+    run("new", tmp_path / "ws")
+    run("import", tmp_path / "ws", FLAT)  # no voice prefixes set: English ones apply
+    report = json.loads(run("check", tmp_path / "ws", "--json").output)
+    voice = [f for f in report["findings"] if f["rule"] == "customer-voice"]
+    assert len(voice) == 63 and voice[0]["kind"] == "reasons" and voice[0]["severity"] == "warning"
+    assert "add it to the workspace's voice prefixes" in voice[0]["fix"]  # 'Ik …' is a customer's word already
+
+
+def test_a_100k_description_survives_export_and_import(tmp_path):
+    run("new", tmp_path / "a", "--template", "energy")
+    ws = Workspace.open(tmp_path / "a")
+    model = ws.load()
+    reason = next(iter(model.reasons.values()))
+    new = model.copy()
+    new.reasons[reason.id] = replace(reason, description="é🚀" * 50_000)
+    ws.commit(new, base=model)
+    ws.close()
+    run("export", tmp_path / "a", "--to", tmp_path / "a.xlsx")
+    run("new", tmp_path / "b")
+    run("import", tmp_path / "b", tmp_path / "a.xlsx")
+    assert Workspace.open(tmp_path / "b").load().reasons[reason.id].description == "é🚀" * 50_000
+
+
+def test_import_option_mistakes_are_usage_errors(tmp_path):
+    run("new", tmp_path / "ws")
+    assert "unknown column role 'stag'" in run("import", tmp_path / "ws", FLAT, "--columns", "stag=x", code=2).output
+    assert "--columns is for a flat model sheet" in run("import", tmp_path / "ws", FLAT, "--journeys", "--columns",
+                                                        "stage=x", code=2).output
+    assert "'dutch' is not a two-letter" in run("import", tmp_path / "ws", FLAT, "--language", "dutch", code=2).output
+    too_big = run("import", tmp_path / "ws", FLAT, "--max-mb", "0.001", code=1).output
+    assert f"{FLAT}: the file is {FLAT.stat().st_size / 1e3:.1f} kB, more than the 1.0 kB an import reads" in too_big

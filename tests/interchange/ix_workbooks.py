@@ -12,10 +12,10 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 
-from workbench.interchange.excel import SHEETS, columns
-from workbench.interchange.excel_read import column_letter
 from workbench.interchange.excel_write import sheet_rows, write_cell
+from workbench.interchange.layout import SHEETS, columns
 from workbench.model import Model
 
 
@@ -68,7 +68,7 @@ def write_raw_xlsx(path: Path, sheets: dict[str, list[list]], first_row: dict[st
         for r, row in enumerate(rows, start=first_row.get(name, 1)):
             cells = []
             for c, value in enumerate(row):
-                ref = f"{column_letter(c)}{r}"
+                ref = f"{xl_col_to_name(c)}{r}"
                 if value is None:
                     cells.append(f'<c r="{ref}" s="0"/>')
                 elif isinstance(value, bool):

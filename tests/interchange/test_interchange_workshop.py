@@ -83,8 +83,9 @@ def test_problems_are_located_and_all_reported(model, tmp_path):
 
 @pytest.mark.parametrize(("content", "row", "message"), [
     (b"", None, "the file is empty"),
-    (b"journey,step\nI move,Caf\xe9\n", 2,
-     "the text is not UTF-8: byte 23 (0xe9) on line 2 cannot be read; save the file with the UTF-8 encoding"),
+    (b"journey,step\nI move,Caf\x81\n", 2,  # 0xe9 (é in Windows-1252) is read now; 0x81 is in no encoding tried
+     "the text is neither UTF-8, UTF-16 nor Windows-1252: byte 23 (0x81) on line 2 cannot be read; save the file "
+     "with the UTF-8 encoding"),
     (b"journey,notes\nI move,x\n", 1, "the required column 'step' is missing"),
 ])
 def test_unreadable_csv(model, tmp_path, content, row, message):
@@ -131,3 +132,37 @@ def test_model_workbook_has_readme_frozen_headers_and_dropdowns(model, tmp_path)
     for source in ("'Channels'!$A$2:$A$1004", "'Reasons'!$A$2:$A$1006", "'Episodes'!$A$2:$A$1003",
                    '"1,2,3,4,5"', '"TRUE,FALSE"'):
         assert f"<formula1>{source}</formula1>" in steps
+
+
+def test_labels_match_ignoring_case_accents_and_spacing(model, tmp_path):
+    from workbench.interchange import ImportNotes
+
+    path = tmp_path / "labels.csv"
+    path.write_text("journey;step;channel;reason\n"
+                    "i become a CUSTOMER;Calls;  website ;i  RÉPORT a fault\n"   # an existing journey, by label
+                    "I move!;Packs;APP;I compare offers\n"                      # new: slug i-move
+                    "I move?;Unpacks;Phone;pay-bill\n", encoding="utf-8")       # new: same slug, another id
+    notes = ImportNotes()
+    got = read_workshop(path, model, notes=notes)
+    assert [(s.journey, s.channel, s.reason) for s in got.steps.values() if s.journey != "i-move-house"] == [
+        ("i-join", "web", "report-fault"), ("i-move", "app", "compare-offers"), ("i-move-2", "phone", "pay-bill")]
+    assert [(m.kind, m.id, m.label) for m in notes.made_ids] == [("journeys", "i-move", "I move!"),
+                                                                ("journeys", "i-move-2", "I move?")]
+    assert notes.by_label == 5  # the journey label, website, RÉPORT, APP and 'I compare offers'
+
+
+def test_a_label_shared_by_two_reasons_or_journeys_is_refused_naming_them(model, tmp_path):
+    from dataclasses import replace
+
+    model.reasons["change-details"] = replace(model.reasons["change-details"], label="I report a fault")
+    model.journeys["i-join"] = replace(model.journeys["i-join"], label="I move house", state="future")
+    path = tmp_path / "shared.csv"
+    path.write_text("journey,step,reason\nI move house,Calls,I report a fault\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        read_workshop(path, model)
+    assert [(p.column, p.message) for p in caught.value.problems] == [
+        ("reason", "'I report a fault' is the label of 2 reasons: 'change-details' (I report a fault), "
+                   "'report-fault' (I report a fault); use the id of the one you mean"),
+        ("journey", "'I move house' is the label of 2 journeys: 'i-move-house' (I move house), "
+                    "'i-join' (I move house); use the id of the one you mean"),
+    ]

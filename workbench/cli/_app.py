@@ -49,8 +49,9 @@ app = WorkbenchApp(
          "Prioritise, Publish). Exit codes: 0 ok, 1 findings or rejected input, 2 usage errors.",
 )
 _WIDTH = None if sys.stdout.isatty() else 200  # files and pipes get wide tables, not 80 columns
-out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
-err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
+# User text (labels, ids, file names) is printed literally: no [markup], no :emoji: codes, no highlighting.
+out = Console(highlight=False, soft_wrap=True, width=_WIDTH, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH, markup=False, emoji=False)
 
 WorkspacePath = Annotated[Path, typer.Argument(help="The workspace folder.")]
 OutFile = Annotated[Path | None, typer.Option("--out", help="Also write the table to FILE (.csv, .parquet or .xlsx). "

@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from workbench.cli._app import WorkspacePath, app, fail, open_workspace, out
+from workbench.interchange.textfile import MAX_FILE_MB
 
 
 @app.command("templates")
@@ -71,18 +72,39 @@ def check_cmd(
 @app.command("import")
 def import_cmd(
     path: WorkspacePath,
-    file: Annotated[Path, typer.Argument(help="A workspace file (.xlsx, .yaml), or with --journeys a workshop sheet.")],
+    file: Annotated[Path, typer.Argument(help="A workspace file (.xlsx, .yaml), a flat sheet (.csv or one-sheet .xlsx: "
+                                              "one row per contact reason with its stage and phase), or with "
+                                              "--journeys a workshop sheet.")],
     journeys: Annotated[bool, typer.Option("--journeys", help="FILE is a workshop sheet: one row per step.")] = False,
+    columns: Annotated[str | None, typer.Option(
+        "--columns", help="The headers of a flat sheet's columns, e.g. 'stage=Levensfase,phase=Fase,reason=Klantvraag' "
+                          "(also description, owner, weight, channels, stage_order, phase_order, reason_order). "
+                          "Left out, they are found by name in English or Dutch.")] = None,
+    voice_prefixes: Annotated[str | None, typer.Option(
+        "--voice-prefixes", help="Set the workspace's voice prefixes, e.g. 'Ik,Mijn' (separated by commas or "
+                                 "semicolons): how contact reasons in the customer's voice start.")] = None,
+    language: Annotated[str | None, typer.Option("--language", help="Set the workspace's language (en, nl …).")]
+    = None,
+    max_mb: Annotated[float | None, typer.Option(
+        "--max-mb", help=f"Refuse files larger than this many megabytes (default {MAX_FILE_MB}, or "
+                         "$WORKBENCH_MAX_FILE_MB).")] = None,
 ) -> None:
-    """Import a whole workspace model (replacing it) or journeys from a workshop sheet. All or nothing."""
-    from workbench.interchange import read_model, read_workshop
+    """Import a model (replacing what the file holds; the rest stays) or journeys from a workshop sheet.
 
+    All or nothing: any problem is listed with its place in the file, and nothing changes.
+    """
+    from workbench.errors import UsageError
+    from workbench.interchange import import_file, parse_columns
+
+    if journeys and columns:
+        raise UsageError("--columns is for a flat model sheet; a workshop sheet (--journeys) has fixed columns")
+    roles = parse_columns(columns) if columns is not None else None
     ws = open_workspace(path)
     base = ws.load()
-    new = read_workshop(file, base) if journeys else read_model(file)
-    saved = ws.commit(new, base=base)
-    out.print(f"imported {file}: {len(saved.reasons)} contact reasons, {len(saved.journeys)} journeys, "
-              f"{len(saved.steps)} steps", markup=False)
+    imported = import_file(file, base, journeys=journeys, columns=roles, voice_prefixes=voice_prefixes,
+                           language=language, max_mb=max_mb)
+    ws.commit(imported.model, base=base)
+    out.print(imported.summary(file), markup=False)
 
 
 @app.command("export")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 LANGUAGE = re.compile(r"^[a-z]{2}$")
+PREFIX_SEPARATORS = re.compile(r"[,;\r\n]")
 TRUE = {"true", "yes", "y", "1", "x", "waar", "ja", "wahr", "vrai"}
 FALSE = {"false", "no", "n", "0", "onwaar", "nee", "falsch", "faux"}
 
@@ -130,13 +131,20 @@ def to_language(raw: Any):
 
 
 def to_prefixes(raw: Any):
-    """Voice prefixes: a YAML list of texts, or one cell with one prefix per line."""
+    r"""Voice prefixes: a YAML list of texts, or one text listing them separated by commas, semicolons
+    or line breaks. Spaces before a prefix are dropped; a space after it is kept ("I " is not "I'm").
+
+    Examples
+    --------
+    >>> to_prefixes("Ik,Mijn"), to_prefixes("I \nMy "), to_prefixes(["Je ", "J'"])
+    ((('Ik', 'Mijn'), None), (('I ', 'My '), None), (('Je ', "J'"), None))
+    """
     if raw is None:
         return (), None
-    items = raw.split("\n") if isinstance(raw, str) else raw
+    items = PREFIX_SEPARATORS.split(raw) if isinstance(raw, str) else raw
     if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
         return (), f"{_show(raw)} is not a list of texts"
-    return tuple(item for item in items if item), None
+    return tuple(dict.fromkeys(item.lstrip() for item in items if item.strip())), None
 
 
 CONVERTERS = {

@@ -2,10 +2,14 @@
 
 Layout (also written into the workbook's README sheet):
 
-* ``Workspace`` holds one row: name, language, description and voice_prefixes (one prefix per line
-  inside the cell; keep the trailing space of "I ").
+* ``Workspace`` holds one row: name, language, description and voice_prefixes (separated by commas,
+  semicolons or line breaks inside the cell).
 * ``Stages`` … ``Steps`` hold one row per entity; row order is display order. Columns are the
-  entity's fields; a reference column holds the id of the entity it points to.
+  entity's fields; a reference column holds the id of the entity it points to, or its exact label
+  (ignoring case and accents) when no other entity of that kind has it. A blank id is made from the
+  label; the import says which ids it made.
+* Only Stages, Phases and Reasons are required: a sheet left out holds nothing.
+* A text longer than a cell holds (32,767 characters) continues on the sheet ``Overflow``.
 * Processes and systems are linked to contact reasons through the sheets ``ProcessReasons`` and
   ``SystemReasons``, one link per row (not a ';'-separated column): each cell then gets a drop-down.
 
@@ -18,84 +22,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.interchange.validate import FIELDS
+from workbench.interchange.excel_read import read_workbook
+from workbench.interchange.excel_write import write_workbook
+from workbench.interchange.layout import HELP, ID_SHEET, SHEET_HELP, SHEETS, columns
 from workbench.model import Model
-
-#: Sheet name → record kind, in workbook order.
-SHEETS: dict[str, str] = {
-    "Workspace": "workspace", "Stages": "stages", "Phases": "phases", "Reasons": "reasons",
-    "Channels": "channels", "Segments": "segments", "Processes": "processes",
-    "ProcessReasons": "process_reasons", "Systems": "systems", "SystemReasons": "system_reasons",
-    "Journeys": "journeys", "Episodes": "episodes", "Steps": "steps",
-}
-#: The sheet whose first column lists the ids a reference can point to.
-ID_SHEET = {"stages": "Stages", "phases": "Phases", "reasons": "Reasons", "channels": "Channels",
-            "segments": "Segments", "processes": "Processes", "systems": "Systems",
-            "journeys": "Journeys", "episodes": "Episodes"}
-
-HELP: dict[str, str] = {
-    "id": "stable id: lowercase letters, digits and '-' (a slug); links use it, so keep it when relabelling",
-    "label": "the name people see; free text in any language",
-    "description": "free text",
-    "owner": "who in the organisation owns it",
-    "name": "the workspace name",
-    "language": "two-letter language code: en, nl, …",
-    "voice_prefixes": "how reasons in the customer's voice start, one per line (e.g. 'I ', 'My ')",
-    "stage": "the id of a stage on the Stages sheet",
-    "phase": "the id of a phase on the Phases sheet",
-    "strategic_weight": "a number from 0 to 3 (default 1) used by the priority score",
-    "digital": "TRUE for a digital channel (web, app, chat…), FALSE otherwise",
-    "process": "the id of a process on the Processes sheet",
-    "system": "the id of a system on the Systems sheet",
-    "reason": "the id of a contact reason on the Reasons sheet",
-    "state": "current or future",
-    "counterpart": "the id of the other-state version of this journey (optional)",
-    "segment": "the id of a segment on the Segments sheet (the persona; optional)",
-    "scope": "where the journey starts and ends",
-    "journey": "the id of a journey on the Journeys sheet",
-    "episode": "the id of an episode of the same journey on the Episodes sheet (optional)",
-    "channel": "the id of a channel on the Channels sheet",
-    "touchpoint": "where the contact happens (a page, a letter, a call)",
-    "need": "what the customer needs, in their own words",
-    "emotion": "experienced emotion: a whole number from -2 to 2",
-    "target_emotion": "the emotion we aim for: a whole number from -2 to 2",
-    "satisfaction": "touchpoint score: a whole number from 1 to 5",
-    "importance_to_customer": "a whole number from 1 to 5",
-    "importance_to_organisation": "a whole number from 1 to 5",
-    "moment_of_truth": "TRUE if this step makes or breaks the journey",
-    "notes": "free text",
-}
-SHEET_HELP: dict[str, str] = {
-    "Workspace": "One row: the workspace itself.",
-    "Stages": "The life cycle stages, in order.",
-    "Phases": "The phases, each in one stage.",
-    "Reasons": "The contact reasons, each in one phase, phrased in the customer's voice.",
-    "Channels": "The contact channels.",
-    "Segments": "Customer segments (personas).",
-    "Processes": "Back-office processes.",
-    "ProcessReasons": "Which contact reasons a process serves: one process-reason pair per row.",
-    "Systems": "IT systems.",
-    "SystemReasons": "Which contact reasons a system serves: one system-reason pair per row.",
-    "Journeys": "Customer journeys, titled in the customer's voice.",
-    "Episodes": "The chapters of each journey, in order.",
-    "Steps": "The steps of each journey, in order; each links to at most one contact reason.",
-}
-
-
-def columns(sheet: str) -> list[str]:
-    """The column headers of a sheet, in order."""
-    return [f.name for f in FIELDS[SHEETS[sheet]]]
 
 
 def write_excel(model: Model, path: str | Path) -> None:
     """Write the whole model as an .xlsx workbook (see the module docstring for the layout)."""
-    from workbench.interchange.excel_write import write_workbook
-
     write_workbook(model, path)
 
 
-def read_excel(path: str | Path) -> Model:
-    """Read a workbook written by :func:`write_excel` (or by hand in that layout)."""
-    from workbench.interchange.excel_read import read_workbook
+def read_excel(path: str | Path, *, max_mb: float | None = None) -> Model:
+    """Read a workbook written by :func:`write_excel` (or by hand in that layout); sheets it leaves out
+    hold nothing (:func:`~workbench.interchange.import_file` keeps the workspace's instead)."""
+    return read_workbook(path, max_mb=max_mb)
 
-    return read_workbook(path)
+
+__all__ = ["HELP", "ID_SHEET", "SHEET_HELP", "SHEETS", "columns", "read_excel", "write_excel"]

@@ -1,18 +1,24 @@
-"""Reading workbooks with fastexcel (calamine): every cell as text, typed and checked by us."""
+"""Reading workbooks with fastexcel (calamine): every cell as text, typed and checked by us.
+
+Only the sheets Stages, Phases and Reasons are required; a missing optional sheet means "none" (and
+a missing Workspace sheet: a workspace named by whoever imports it). A sheet whose name is close to a
+missing one ("Segment") is reported, as it is most likely that sheet misspelt.
+"""
 
 from __future__ import annotations
 
 import re
-import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree.ElementTree import iterparse
 
 import fastexcel
 
-from workbench.interchange.excel import SHEETS
-from workbench.interchange.problems import ImportRejected, Problem, ordered, read_bytes
-from workbench.interchange.validate import FIELDS, Field, Record, build_model, suggestion
+from workbench.interchange import overflow
+from workbench.interchange.layout import AUXILIARY_SHEETS, REQUIRED_SHEETS, SHEETS
+from workbench.interchange.notes import ImportNotes
+from workbench.interchange.problems import ImportRejected, Problem, ordered
+from workbench.interchange.sheet import Table, table_records
+from workbench.interchange.textfile import check_size
+from workbench.interchange.validate import Record, build_model, suggestion
 from workbench.model import Model
 
 MAGIC = {b"\x89PNG": "a PNG image", b"%PDF": "a PDF document", b"\xff\xd8\xff": "a JPEG image",
@@ -20,29 +26,16 @@ MAGIC = {b"\x89PNG": "a PNG image", b"%PDF": "a PDF document", b"\xff\xd8\xff": 
 WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # xlsx/ods (zip) and the old .xls format
 
 
-@dataclass
-class Table:
-    """A sheet as text: ``headers`` from its first non-empty row, ``rows`` as (row number, cells)."""
-
-    sheet: str
-    header_row: int
-    headers: list[str | None]
-    rows: list[tuple[int, list[str | None]]] = field(default_factory=list)
-
-
-
-def normal_header(text: str) -> str:
-    """'Target emotion ' → 'target_emotion'."""
-    return re.sub(r"[\s\-]+", "_", text.strip().lower())
-
-
-def _sheet_key(name: str) -> str:
+def sheet_key(name: str) -> str:
+    """How sheet names are compared: 'System reasons' and 'SystemReasons' are the same sheet."""
     return re.sub(r"[\s_\-]+", "", name.lower())
 
 
-def open_workbook(path: str | Path, file: str) -> fastexcel.ExcelReader:
-    """Open a workbook, or raise :class:`ImportRejected` saying what the file is instead."""
-    head = read_bytes(path, file)[:8]
+def open_workbook(path: str | Path, file: str, max_mb: float | None = None) -> fastexcel.ExcelReader:
+    """Open a workbook (refused above the size limit), or raise :class:`ImportRejected` saying what the file is."""
+    check_size(path, file, max_mb)
+    with open(path, "rb") as handle:
+        head = handle.read(8)
     if not head:
         raise ImportRejected([Problem(file, None, None, None, "the file is empty")])
     if not head.startswith(WORKBOOK_MAGIC):
@@ -64,77 +57,67 @@ def _looks_like_text(path: Path) -> bool:
     return b"\x00" not in sample
 
 
-def read_tables(reader: fastexcel.ExcelReader, path: str | Path, names: list[str]) -> dict[str, Table]:
-    """The named sheets (those present) as text tables, with the row numbers Excel shows."""
-    offsets = first_rows(path)
-    out = {}
-    for name in names:
-        frame = reader.load_sheet(name, header_row=None, dtypes="string").to_polars()
-        rows = frame.rows()
-        start = offsets.get(name, 1)
-        if not rows:
-            out[name] = Table(name, start, [])
-            continue
-        headers = [h.strip() if isinstance(h, str) and h.strip() else None for h in rows[0]]
-        body = [(start + i, list(cells)) for i, cells in enumerate(rows[1:], start=1)
-                if any(c is not None and c.strip() for c in cells)]
-        out[name] = Table(name, start, headers, body)
-    return out
+def read_tables(reader: fastexcel.ExcelReader, names: list[str], file: str = "",
+                problems: list[Problem] | None = None) -> dict[str, Table]:
+    """The named sheets as text tables, with the row numbers Excel shows, long texts whole again.
 
-
-def first_rows(path: str | Path) -> dict[str, int]:
-    """Sheet name → number of its first non-empty row, which calamine treats as the first row.
-
-    Calamine starts a sheet at its first used row; this finds that row's number in the xlsx XML so
-    problems name the row Excel shows. Anything unreadable falls back to row 1.
+    ``skip_rows=0`` keeps the empty rows above a sheet's first used row, so row *i* of the frame is
+    Excel's row *i + 1*; the header is the first row that is not empty. Pieces of long texts on the
+    Overflow sheet (see :mod:`~workbench.interchange.overflow`) are appended to their cells.
     """
-    out: dict[str, int] = {}
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for name, member in _sheet_members(archive).items():
-                with archive.open(member) as xml:
-                    out[name] = _first_used_row(xml)
-    except Exception:  # not an xlsx (e.g. .xls) or an unusual layout: keep the fallback
-        return out
+    out = {name: _table(reader, name) for name in names}
+    continued = [n for n in reader.sheet_names if sheet_key(n) == sheet_key(overflow.SHEET)]
+    if continued:
+        overflow.apply(file, _table(reader, continued[0]), out, problems if problems is not None else [])
     return out
 
 
-def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
-    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    targets = {}
-    for _, el in iterparse(archive.open("xl/_rels/workbook.xml.rels")):
-        if el.tag.endswith("Relationship"):
-            target = el.get("Target", "")
-            targets[el.get("Id")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return {el.get("name"): targets[el.get(ns_rel)] for _, el in iterparse(archive.open("xl/workbook.xml"))
-            if el.tag.endswith("}sheet")}
+def _table(reader: fastexcel.ExcelReader, name: str) -> Table:
+    frame = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string").to_polars()
+    numbered = [(i, list(cells)) for i, cells in enumerate(frame.rows(), start=1)
+                if any(c is not None and c.strip() for c in cells)]
+    if not numbered:
+        return Table(name, 1, [])
+    start, header = numbered[0]
+    headers = [h.strip() if isinstance(h, str) and h.strip() else None for h in header]
+    return Table(name, start, headers, numbered[1:])
 
 
-def _first_used_row(xml) -> int:
-    row = 0
-    for event, el in iterparse(xml, events=("start", "end")):
-        tag = el.tag.rsplit("}", 1)[-1]
-        if event == "start" and tag == "row":
-            row = int(el.get("r") or row + 1)
-        elif event == "end" and tag == "c" and any(child.tag.rsplit("}", 1)[-1] in ("v", "is") for child in el):
-            return int(re.sub(r"\D", "", el.get("r") or "") or row)
-    return 1
+def find_sheets(reader: fastexcel.ExcelReader) -> dict[str, str]:
+    """Layout sheet name → the workbook's own name for it, for the sheets the workbook has."""
+    present = {sheet_key(name): name for name in reader.sheet_names}
+    return {sheet: present[sheet_key(sheet)] for sheet in SHEETS if sheet_key(sheet) in present}
 
 
-def read_workbook(path: str | Path) -> Model:
+def read_workbook(path: str | Path, *, notes: ImportNotes | None = None, keep: Model | None = None,
+                  max_mb: float | None = None) -> Model:
+    """The model in a workspace workbook; ``notes`` gets what the import made up (see :class:`ImportNotes`).
+
+    With ``keep`` (the workspace's model), what the workbook leaves out is taken from it: the sheets
+    it does not have, and the name, language and voice prefixes when it has no Workspace sheet.
+    """
     file = str(path)
-    reader = open_workbook(path, file)
+    notes = notes if notes is not None else ImportNotes()
+    reader = open_workbook(path, file, max_mb)
     problems: list[Problem] = []
-    present = {_sheet_key(name): name for name in reader.sheet_names}
-    found: dict[str, str] = {}
-    for sheet in SHEETS:
-        if _sheet_key(sheet) in present:
-            found[sheet] = present[_sheet_key(sheet)]
-        else:
-            others = [n for n in reader.sheet_names if _sheet_key(n) not in map(_sheet_key, SHEETS)]
+    found = find_sheets(reader)
+    absent = [sheet for sheet in SHEETS if sheet not in found]
+    known = {sheet_key(s) for s in [*SHEETS, *AUXILIARY_SHEETS]}
+    strangers = [n for n in reader.sheet_names if sheet_key(n) not in known]
+    for sheet in absent:
+        if sheet in REQUIRED_SHEETS:
             problems.append(Problem(file, sheet, None, None,
-                                    f"the sheet '{sheet}' is missing{suggestion(sheet, others)}"))
-    tables = read_tables(reader, path, list(found.values()))
+                                    f"the sheet '{sheet}' is missing{suggestion(sheet, strangers)}"))
+    order = [found.get(s, s) for s in SHEETS]
+    misspelt: set[str] = set()
+    for name in strangers:
+        close = [s for s in absent if s not in REQUIRED_SHEETS and suggestion(name, [s])]
+        if close:
+            problems.append(Problem(file, name, None, None,
+                                    f"the sheet '{name}' is not one the import reads{suggestion(name, close)}"))
+            order.insert(order.index(close[0]), name)  # reported where the sheet it resembles would be
+            misspelt.add(close[0])
+    tables = read_tables(reader, list(found.values()), file, problems)
     meta = Record("workspace", {}, lambda name: ("Workspace", 2, name), frozenset({"name"}))
     records: list[Record] = []
     for sheet, actual in found.items():
@@ -144,14 +127,19 @@ def read_workbook(path: str | Path) -> Model:
             meta = _workspace_record(file, tables[actual], sheet_records, problems) or meta
         else:
             records.extend(sheet_records)
-    order = [found.get(s, s) for s in SHEETS]
+    notes.has_workspace = "Workspace" in found
+    notes.absent |= {SHEETS[s] for s in absent if SHEETS[s] not in ("workspace", "process_reasons", "system_reasons")}
+    missing = frozenset(SHEETS[s] for s in absent if s in REQUIRED_SHEETS or s in misspelt)
+    optional = frozenset(SHEETS[s] for s in absent) - missing
     try:
-        missing = frozenset(SHEETS[s] for s in SHEETS if s not in found)
-        model = build_model(file, meta, records, order, missing)
+        model = build_model(file, meta, records, order, missing, absent=optional, notes=notes, keep=keep)
     except ImportRejected as rejected:
         raise ImportRejected(ordered(problems + rejected.problems, order)) from None
     if problems:
         raise ImportRejected(ordered(problems, order))
+    if keep is not None and not notes.has_workspace:
+        model.name, model.language, model.description = keep.name, keep.language, keep.description
+        model.voice_prefixes = keep.voice_prefixes
     return model
 
 
@@ -163,57 +151,3 @@ def _workspace_record(file: str, table: Table, records: list[Record], problems: 
         problems.append(Problem(file, table.sheet, table.header_row + 1, None,
                                 "the Workspace sheet needs one row with the workspace name"))
     return records[0] if records else None
-
-
-def table_records(file: str, table: Table, kind: str, problems: list[Problem],
-                  specs: list[Field] | None = None) -> list[Record]:
-    """Records of one sheet; missing, doubled or misspelt columns become problems."""
-    specs = specs or FIELDS[kind]
-    names = {f.name: f.name for f in specs}
-    if not table.headers:
-        problems.append(Problem(file, table.sheet, None, None,
-                                f"the sheet is empty: it needs a header row with {', '.join(names)}"))
-        return []
-    seen: dict[str, int] = {}
-    for i, header in enumerate(table.headers):
-        if header and normal_header(header) in names:
-            field_name = normal_header(header)
-            if field_name in seen:
-                problems.append(Problem(file, table.sheet, table.header_row, header,
-                                        f"the column '{field_name}' appears twice (columns "
-                                        f"{column_letter(seen[field_name])} and {column_letter(i)})"))
-            seen.setdefault(field_name, i)
-    positions = seen
-    header_of = {name: table.headers[i] or name for name, i in positions.items()}
-    missing = [f for f in specs if f.name not in positions]
-    unknown = [h for h in table.headers if h and normal_header(h) not in names]
-    for spec in missing:
-        if spec.required:
-            problems.append(Problem(file, table.sheet, table.header_row, spec.name,
-                                    f"the required column '{spec.name}' is missing"
-                                    + suggestion(spec.name, unknown)))
-    for header in unknown:
-        close = suggestion(normal_header(header), [f.name for f in missing if not f.required])
-        if close:
-            problems.append(Problem(file, table.sheet, table.header_row, header,
-                                    f"unknown column '{header}'{close}"))
-    implied = frozenset(f.name for f in missing if f.required)
-    records = []
-    for row_number, cells in table.rows:
-        values = {name: cells[i] for name, i in positions.items() if i < len(cells)}
-
-        def locate(name: str, row=row_number):
-            return table.sheet, row, header_of.get(name, name)
-
-        records.append(Record(kind, values, locate, implied))
-    return records
-
-
-def column_letter(index: int) -> str:
-    """0 → 'A', 27 → 'AB'."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters

@@ -1,36 +1,59 @@
-"""Writing workbooks with xlsxwriter: typed cells, bold frozen headers, widths and drop-downs."""
+"""Writing workbooks with xlsxwriter: typed cells, bold frozen headers, widths and drop-downs.
+
+Every workbook is built in memory and written whole (:func:`new_workbook`, through
+:func:`workbench.files.write_bytes`: beside the target, then renamed into place); a text longer than a
+cell holds continues on the Overflow sheet (:mod:`~workbench.interchange.overflow`).
+"""
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 
-from workbench.interchange.excel import HELP, ID_SHEET, SHEET_HELP, SHEETS, columns
+from workbench.files import write_bytes
+from workbench.interchange.layout import HELP, ID_SHEET, SHEET_HELP, SHEETS, columns
+from workbench.interchange.overflow import CELL_LIMIT, Overflow, too_long, utf16_len
 from workbench.interchange.validate import FIELDS
 from workbench.model import Model
 
 SPARE_ROWS = 1000  # drop-downs reach this far below the data, so added rows get them too
+OPTIONS = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
 EMOTIONS = ["-2", "-1", "0", "1", "2"]
 SCORES = ["1", "2", "3", "4", "5"]
 BOOLEANS = ["TRUE", "FALSE"]
 
 
+@contextmanager
+def new_workbook(path: str | Path) -> Iterator[xlsxwriter.Workbook]:
+    """An xlsxwriter workbook that is written to ``path`` whole when the block ends, or not at all."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {**OPTIONS, "in_memory": True})
+    yield book
+    book.close()
+    write_bytes(path, buffer.getvalue())
+
+
 def write_workbook(model: Model, path: str | Path) -> None:
+    """The model as a workspace workbook at ``path``, whole or not at all."""
     rows = sheet_rows(model)
-    with xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                         "strings_to_urls": False}) as book:
+    with new_workbook(path) as book:
         styles = Styles(book)
+        overflow = Overflow()
         write_readme(book, styles)
         for sheet, headers in ((name, columns(name)) for name in SHEETS):
             ws = book.add_worksheet(sheet)
-            write_table(ws, styles, headers, rows[sheet])
+            write_table(ws, styles, headers, rows[sheet], overflow=overflow)
             last = len(rows[sheet]) + SPARE_ROWS
             for col, spec in enumerate(FIELDS[SHEETS[sheet]]):
                 source = choices(spec.kind, spec.target, rows)
                 if source is not None:
                     add_dropdown(ws, col, last, source, HELP.get(spec.name, ""))
+        overflow.write(book, styles.header)
 
 
 def sheet_rows(model: Model) -> dict[str, list[list[Any]]]:
@@ -62,23 +85,31 @@ class Styles:
         self.title = book.add_format({"bold": True, "font_size": 14})
 
 
-def write_table(ws, styles: Styles, headers: list[str], rows: list[list[Any]], style=None) -> None:
-    """Headers in bold on a frozen first row, then typed cells; widths fitted to the content."""
+def write_table(ws, styles: Styles, headers: list[str], rows: list[list[Any]], style=None,
+                overflow: Overflow | None = None) -> None:
+    """Headers in bold on a frozen first row, then typed cells; widths fitted to the content.
+
+    A text too long for its cell continues on ``overflow``; without one it is a :class:`CellTooLong` error.
+    """
     ws.write_row(0, 0, headers, styles.header)
     ws.freeze_panes(1, 0)
     widths = [len(h) + 2 for h in headers]
+    ids = headers.index("id") if "id" in headers else None
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row):
-            write_cell(ws, r, c, value, style or styles.text)
+            ident = str(row[ids]) if ids is not None and row[ids] is not None else None
+            write_cell(ws, r, c, value, style or styles.text, overflow, ident)
             if isinstance(value, str):
-                widths[c] = max(widths[c], max((len(line) for line in value.split("\n")), default=0) + 2)
+                widths[c] = max(widths[c], max((len(line) for line in value[:10_000].split("\n")), default=0) + 2)
     for c, width in enumerate(widths):
         ws.set_column(c, c, min(max(width, 8), 60), styles.wrap if width > 60 else None)
     if rows:
         ws.autofilter(0, 0, len(rows), len(headers) - 1)
 
 
-def write_cell(ws, row: int, col: int, value: Any, style) -> None:
+def write_cell(ws, row: int, col: int, value: Any, style, overflow: Overflow | None = None,
+               ident: str | None = None) -> None:
+    """One typed cell (nothing for None or ''); see :func:`write_table` for texts longer than a cell holds."""
     if value is None or value == "":
         return
     if isinstance(value, bool):
@@ -86,7 +117,12 @@ def write_cell(ws, row: int, col: int, value: Any, style) -> None:
     elif isinstance(value, int | float):
         ws.write_number(row, col, value, style)
     else:
-        ws.write_string(row, col, str(value), style)
+        text = str(value)
+        if len(text) > CELL_LIMIT // 2 and utf16_len(text) > CELL_LIMIT:
+            if overflow is None:
+                raise too_long(ws.name, row, col, text)
+            text = overflow.fit(ws.name, row, col, text, ident)
+        ws.write_string(row, col, text, style)
 
 
 def add_dropdown(ws, col: int, last_row: int, source: str | list[str], tip: str = "",
@@ -105,7 +141,8 @@ def write_readme(book: xlsxwriter.Workbook, styles: Styles) -> None:
     ws = book.add_worksheet("README")
     ws.write(0, 0, "Journey Workbench workspace", styles.title)
     ws.write(1, 0, "One sheet per kind of entity, one row per entity; row order is display order. "
-                   "Reference columns hold ids. Import with: workbench import PATH FILE.xlsx")
+                   "Reference columns hold ids (or exact labels); a blank id is made from the label. Only Stages, "
+                   "Phases and Reasons are required. Import with: workbench import PATH FILE.xlsx")
     ws.write_row(3, 0, ["sheet", "column", "required", "what it holds"], styles.header)
     row = 4
     for sheet, kind in SHEETS.items():

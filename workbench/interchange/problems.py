@@ -66,15 +66,6 @@ def decoding_problem(file: str, data: bytes, error: UnicodeDecodeError) -> Probl
                    "save the file with the UTF-8 encoding")
 
 
-def read_bytes(path, file: str) -> bytes:
-    """The bytes of ``path``, or :class:`ImportRejected` saying why the file cannot be read."""
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as error:
-        raise ImportRejected([Problem(file, None, None, None, f"cannot read the file: {error.strerror}")]) from None
-
-
 def decode_utf8(file: str, data: bytes, problems: list[Problem]) -> str | None:
     """The text of ``data`` (a UTF-8 byte order mark is dropped), or None with a problem added."""
     try:

@@ -3,6 +3,10 @@
 A reader turns its file into :class:`Record` s (raw values per field plus a way to locate each field);
 :func:`build_model` converts and checks them all in one pass, collecting every :class:`Problem`, and
 builds a :class:`~workbench.model.Model` only when there is none.
+
+Ids may be left blank: they are made from the label (:func:`workbench.model.unique_id`; a step's from
+its journey and position, ``<journey>-<n>``, an episode's from its journey and label). A reference may
+hold the id or the label of what it points to (see :mod:`workbench.interchange.labels`).
 """
 
 from __future__ import annotations
@@ -12,8 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.interchange.convert import CONVERTERS, Unreadable
+from workbench.interchange.keep import broken_links, kept_kinds
+from workbench.interchange.labels import Labels, Resolved
+from workbench.interchange.notes import ImportNotes, MadeId
 from workbench.interchange.problems import ImportRejected, Problem, ordered
-from workbench.model import ENTITY_TYPES, SLUG, Model, did_you_mean, slugify
+from workbench.model import ENTITY_TYPES, SINGULAR, SLUG, Model, did_you_mean, slugify, unique_id
 
 Location = tuple[str | None, int | None, str | None]  # sheet, row, column
 
@@ -30,7 +37,7 @@ def _f(name, kind="text", required=False, target=None) -> Field:
     return Field(name, kind, required, target)
 
 
-ID, LABEL, DESCRIPTION, OWNER = _f("id", "id", True), _f("label", required=True), _f("description"), _f("owner")
+ID, LABEL, DESCRIPTION, OWNER = _f("id", "id"), _f("label", required=True), _f("description"), _f("owner")
 #: Every field of every record kind, in the column order of the spreadsheet sheets.
 FIELDS: dict[str, list[Field]] = {
     "workspace": [_f("name", required=True), _f("language", "language"), DESCRIPTION,
@@ -65,14 +72,12 @@ class Record:
     values: dict[str, Any]
     locate: Callable[[str], Location]
     implied: frozenset[str] = field(default_factory=frozenset)  # fields set by nesting, not by the user
+    # an implied reference may hold the parent's Record instead of its id: the id the parent ends up
+    # with (perhaps made from its label) is filled in when the parent's ids are known
 
 
-def suggestion(word: str, candidates, labels: dict[str, str] | None = None) -> str:
-    """' (did you mean …?)' for a mistyped id or header, or '' when nothing is close."""
-    if labels:
-        by_label = [key for key, label in labels.items() if label.strip().casefold() == word.casefold()]
-        if by_label:
-            return f" (that is the label of '{by_label[0]}': use the id)"
+def suggestion(word: str, candidates) -> str:
+    """' (did you mean …?)' for a mistyped header or key, or '' when nothing is close."""
     return did_you_mean(word, candidates)
 
 
@@ -84,12 +89,26 @@ def describe(loc: Location, here: Location) -> str:
     return f"row {row}" if sheet == here[0] else f"sheet {sheet} row {row}"
 
 
-class Checker:
-    """Converts records, checks ids and references, and gathers every problem on the way."""
+def where(file: str, loc: Location) -> str:
+    """``loc`` as a problem names it (``Reasons:row 4:id``), without the file."""
+    return Problem(file, *loc, "").location().removeprefix(file).lstrip(":") or file
 
-    def __init__(self, file: str, missing: frozenset[str] = frozenset()):
-        self.file, self.missing = file, missing
+
+#: Kinds in the order their ids are settled: every reference points to a kind before it (or to itself).
+ORDER = [kind for kind in FIELDS if kind != "workspace"]
+
+
+class Checker:
+    """Converts records, settles ids and references, and gathers every problem on the way."""
+
+    def __init__(self, file: str, missing: frozenset[str] = frozenset(), absent: frozenset[str] = frozenset(),
+                 notes: ImportNotes | None = None):
+        self.file, self.missing, self.absent = file, missing, absent
+        self.notes = notes if notes is not None else ImportNotes()
         self.problems: list[Problem] = []
+        self.values: dict[int, dict] = {}  # id(record) → its converted values
+        self.index: dict[str, Labels] = {}
+        self.episodes_of: dict[str, Labels] = {}  # journey id → its episodes
 
     def add(self, loc: Location, message: str) -> None:
         self.problems.append(Problem(self.file, *loc, message))
@@ -111,9 +130,34 @@ class Checker:
             if error:
                 self.add(record.locate(spec.name), error)
             out[spec.name] = value
+        self.values[id(record)] = out
         return out
 
-    def check_ids(self, kind: str, rows: list[tuple[Record, dict]]) -> dict[str, Record]:
+    def settle(self, kind: str, rows: list[tuple[Record, dict]]) -> None:
+        """References to earlier kinds, then this kind's ids, then references to itself."""
+        for record, values in rows:
+            self._parents(record, values)
+            self.check_refs(record, values, own=False)
+        if kind not in LINKS:
+            self.check_ids(kind, rows)
+            labels = {v["id"]: v.get("label") or "" for _, v in rows if v.get("id")}
+            self.index[kind] = Labels(labels, SINGULAR[kind], kind)
+            if kind == "episodes":
+                by_journey: dict[str, dict[str, str]] = {}
+                for _, v in rows:
+                    if v.get("id") and v.get("journey"):
+                        by_journey.setdefault(v["journey"], {})[v["id"]] = v.get("label") or ""
+                self.episodes_of = {j: Labels(items, "episode") for j, items in by_journey.items()}
+        for record, values in rows:
+            self.check_refs(record, values, own=True)
+
+    def _parents(self, record: Record, values: dict) -> None:
+        for name in record.implied:
+            parent = values.get(name)
+            if isinstance(parent, Record):
+                values[name] = self.values.get(id(parent), {}).get("id")
+
+    def check_ids(self, kind: str, rows: list[tuple[Record, dict]]) -> None:
         seen: dict[str, Record] = {}
         for record, values in rows:
             ident = values.get("id")
@@ -127,46 +171,85 @@ class Checker:
                 self.add(here, f"duplicate id '{ident}' (also on {describe(seen[ident].locate('id'), here)})")
             else:
                 seen[ident] = record
-        return seen
+        taken = set(seen)
+        position: dict[str | None, int] = {}
+        for record, values in rows:
+            journey = values.get("journey")
+            position[journey] = position.get(journey, 0) + 1
+            label = values.get("label")
+            if values.get("id") is not None or not (label or "").strip():
+                continue  # an id given, or no label to make one from (a problem already)
+            if kind == "steps" and journey:
+                base = f"{journey}-{position[journey]}"
+            elif kind == "episodes" and journey:
+                base = f"{journey}-{slugify(label)}"
+            else:
+                base = label
+            values["id"] = unique_id(base, taken)
+            taken.add(values["id"])
+            self.notes.made_ids.append(MadeId(kind, values["id"], label.strip(),
+                                              where(self.file, record.locate("id"))))
 
-    def check_refs(self, record: Record, values: dict, known: dict[str, dict[str, Record]],
-                   labels: dict[str, dict[str, str]]) -> None:
+    def check_refs(self, record: Record, values: dict, *, own: bool) -> None:
+        """Resolve the reference fields (to this kind when ``own``, else to earlier kinds) to ids."""
         for spec in FIELDS[record.kind]:
             value = values.get(spec.name)
-            if spec.kind != "ref" or value is None or spec.name in record.implied or spec.target in self.missing:
+            if (spec.kind != "ref" or value is None or spec.name in record.implied or spec.target in self.missing
+                    or (spec.target == record.kind) != own):
                 continue
-            if value not in known[spec.target]:
-                noun = ENTITY_TYPES[spec.target].__name__.lower() if spec.target != "reasons" else "reason"
-                self.add(record.locate(spec.name), f"unknown {noun} '{value}'"
-                         + suggestion(value, known[spec.target], labels.get(spec.target)))
+            hint = f" (the file has no {spec.target.capitalize()} sheet)" if spec.target in self.absent else ""
+            if spec.name == "episode":
+                found = self._episode(values.get("journey"), str(value), hint)
+            else:
+                index = self.index.get(spec.target) or Labels({}, SINGULAR[spec.target], spec.target)
+                found = index.resolve(str(value), hint)
+            if found.error:
+                self.add(record.locate(spec.name), found.error)
+            self.notes.by_label += found.by_label
+            values[spec.name] = found.id
+
+    def _episode(self, journey: str | None, value: str, hint: str) -> Resolved:
+        """An episode by id, or by label among the episodes of the step's own journey first."""
+        every = self.index.get("episodes") or Labels({}, "episode")
+        own = self.episodes_of.get(journey or "")
+        if value not in every and own is not None:
+            found = own.resolve(value)
+            if found.id or found.candidates:
+                return found
+        return every.resolve(value, hint)  # another journey's episode is reported by _check_step_episodes
 
 
 def build_model(file: str, meta: Record, records: list[Record], sheets: list[str] | None = None,
-                missing: frozenset[str] = frozenset()) -> Model:
+                missing: frozenset[str] = frozenset(), *, absent: frozenset[str] = frozenset(),
+                notes: ImportNotes | None = None, keep: Model | None = None) -> Model:
     """Validate every record and build the model, or raise :class:`ImportRejected` listing every problem.
 
-    ``missing`` names kinds whose whole source (a sheet) is absent: references to them are not
-    reported one by one, as the missing sheet is already a problem.
+    ``missing`` names kinds whose required source (a sheet) is absent: references to them are not
+    reported one by one, as the missing sheet is already a problem. ``absent`` names optional kinds the
+    file does not hold: with ``keep`` (the workspace's model) they are taken from it (see
+    :mod:`~workbench.interchange.keep`), else they hold nothing. ``notes`` gets the ids made from labels
+    and the references given by label.
     """
-    check = Checker(file, missing)
+    kept = kept_kinds(absent) if keep is not None else set()
+    check = Checker(file, missing, absent - kept, notes)
     head = check.convert(meta)
     if head.get("language") is None:
         head["language"] = "en"
-    converted: dict[str, list[tuple[Record, dict]]] = {kind: [] for kind in FIELDS if kind != "workspace"}
+    converted: dict[str, list[tuple[Record, dict]]] = {kind: [] for kind in ORDER}
     for record in records:
         converted[record.kind].append((record, check.convert(record)))
-    known = {kind: check.check_ids(kind, rows) for kind, rows in converted.items() if kind not in LINKS}
-    labels = {kind: {v["id"]: v.get("label") or "" for _, v in rows if v.get("id")}
-              for kind, rows in converted.items() if kind in ("channels", "reasons", "segments", "journeys")}
-    for rows in converted.values():
-        for record, values in rows:
-            check.check_refs(record, values, known, labels)
+    for kind in ORDER:
+        check.settle(kind, converted[kind])
+        if kind in kept:
+            check.index[kind] = Labels({k: e.label for k, e in getattr(keep, kind).items()}, SINGULAR[kind], kind)
     _check_step_episodes(check, converted["steps"], converted["episodes"])
     links = _check_links(check, converted)
     if check.problems:
         raise ImportRejected(ordered(check.problems, sheets))
-    model = Model(name=head["name"], language=head["language"], description=head.get("description") or "",
-                  voice_prefixes=tuple(head.get("voice_prefixes") or ()))
+    model = Model(name=head.get("name") or Model.name, language=head["language"],
+                  description=head.get("description") or "", voice_prefixes=tuple(head.get("voice_prefixes") or ()))
+    for kind in kept:
+        setattr(model, kind, dict(getattr(keep, kind)))
     for kind, rows in converted.items():
         if kind in LINKS:
             continue
@@ -178,6 +261,9 @@ def build_model(file: str, meta: Record, records: list[Record], sheets: list[str
         target = getattr(model, kind)
         for owner, reasons in owners.items():
             target[owner] = _with_reasons(target[owner], reasons)
+    broken = broken_links(model, keep, kept, file) if keep is not None else []
+    if broken:
+        raise ImportRejected(broken)
     safety = model.problems()
     if safety:
         raise ImportRejected([Problem(file, None, None, None, text) for text in safety])

@@ -14,9 +14,11 @@ from workbench.interchange.excel_write import (
     SPARE_ROWS,
     Styles,
     add_dropdown,
+    new_workbook,
     write_table,
 )
-from workbench.interchange.workshop import COLUMNS, SHEET
+from workbench.interchange.overflow import Overflow
+from workbench.interchange.workshop_layout import COLUMNS, SHEET
 from workbench.model import Model, ModelError, Step, did_you_mean
 
 INSTRUCTIONS = [
@@ -70,17 +72,18 @@ def write_workshop_xlsx(path: str | Path, model: Model, journeys: list[str] | No
         rows = examples
     elif grey:
         rows = _example_rows(list(channel_names.values()), list(reason_names.values()))
-    with xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                         "strings_to_urls": False}) as book:
+    with new_workbook(path) as book:
         styles = Styles(book)
+        overflow = Overflow()
         write_instructions(book, styles, instructions or INSTRUCTIONS)
         sheet = book.add_worksheet(SHEET)
-        write_table(sheet, styles, COLUMNS, rows, styles.example if grey else None)
+        write_table(sheet, styles, COLUMNS, rows, styles.example if grey else None, overflow)
         lists = book.add_worksheet("Lists")
         for col, values in enumerate((channel_names, reason_names, journey_names)):
             for row, value in enumerate(values.values()):
-                lists.write_string(row, col, value)
+                lists.write_string(row, col, value)  # drop-down choices only (cut at 32,767 characters)
         lists.hide()
+        overflow.write(book, styles.header)
         sheet.activate()
         last = len(rows) + SPARE_ROWS
         spans = {"channel": ("A", len(channel_names)), "reason": ("B", len(reason_names)),

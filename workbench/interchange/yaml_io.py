@@ -13,8 +13,11 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from workbench.interchange.convert import Unreadable, to_id
-from workbench.interchange.problems import ImportRejected, Problem, decode_utf8, read_bytes
+from workbench.files import write_text
+from workbench.interchange.convert import Unreadable
+from workbench.interchange.notes import ImportNotes
+from workbench.interchange.problems import ImportRejected, Problem
+from workbench.interchange.textfile import read_bytes, utf8_text
 from workbench.interchange.validate import FIELDS, Record, build_model, suggestion
 from workbench.model import ENTITY_TYPES, Model
 
@@ -60,7 +63,8 @@ def model_to_yaml(model: Model) -> str:
 
 
 def write_yaml(model: Model, path: str | Path) -> None:
-    Path(path).write_text(model_to_yaml(model), encoding="utf-8")
+    """Write the model as YAML (whole or not at all: see :func:`workbench.files.write_text`)."""
+    write_text(path, model_to_yaml(model))
 
 
 def _entity_doc(model: Model, key: str, entity) -> dict:
@@ -119,18 +123,18 @@ _Dumper.add_representer(list, _represent_list)
 
 
 # -- reading --------------------------------------------------------------------------------------
-def read_yaml(path: str | Path) -> Model:
-    """Read a workspace (or template) YAML file; :class:`ImportRejected` lists every problem."""
+def read_yaml(path: str | Path, *, notes: ImportNotes | None = None, max_mb: float | None = None) -> Model:
+    """Read a workspace (or template) YAML file; :class:`ImportRejected` lists every problem.
+
+    Files above the size limit (see :func:`~workbench.interchange.textfile.size_limit`) are refused
+    before they are read; the text must be UTF-8 without NUL characters.
+    """
     file = str(path)
-    data = read_bytes(path, file)
-    problems: list[Problem] = []
-    text = decode_utf8(file, data, problems)
-    if text is None:
-        raise ImportRejected(problems)
-    return model_from_yaml_text(text, file=file)
+    text = utf8_text(file, read_bytes(path, file, max_mb))
+    return model_from_yaml_text(text, file=file, notes=notes)
 
 
-def model_from_yaml_text(text: str, file: str = "<yaml>") -> Model:
+def model_from_yaml_text(text: str, file: str = "<yaml>", *, notes: ImportNotes | None = None) -> Model:
     """Parse and validate YAML text; problems name ``file``, the line and the key path."""
     try:
         root = yaml.compose(text, Loader=Loader)
@@ -153,7 +157,7 @@ def model_from_yaml_text(text: str, file: str = "<yaml>") -> Model:
         except ImportRejected as rejected:
             raise ImportRejected(sorted(reader.problems + rejected.problems, key=lambda p: p.row or 0)) from None
         raise ImportRejected(reader.problems)
-    return build_model(file, meta, reader.records)
+    return build_model(file, meta, reader.records, notes=notes)
 
 
 def _line(node: Node) -> int:
@@ -202,6 +206,8 @@ class _Reader:
     def raw(self, kind: str, name: str, node: Node):
         spec = next(f for f in FIELDS[kind] if f.name == name)
         if spec.kind == "prefixes":
+            if isinstance(node, ScalarNode) and node.tag != NULL_TAG:
+                return node.value  # one text: "Ik, Mijn"
             if not isinstance(node, SequenceNode):
                 return Unreadable(_shape(node))
             return [n.value if isinstance(n, ScalarNode) else Unreadable(_shape(n)) for n in node.value]
@@ -245,17 +251,16 @@ class _Reader:
             keys = self.mapping(item, item_path, allowed)
             if keys is None:
                 continue
-            self.record(kind, item, item_path, {k: v for k, v in keys.items() if k not in children}, implied)
-            own_id = to_id(self.raw(kind, "id", keys["id"][1]))[0] if "id" in keys else None
-            for child_key, child_kind in children.items():
+            own = self.record(kind, item, item_path, {k: v for k, v in keys.items() if k not in children}, implied)
+            for child_key, child_kind in children.items():  # children point to ``own``: its id may be made later
                 if child_key in keys:
                     child_path = f"{item_path}.{child_key}"
                     if child_kind in ("process_reasons", "system_reasons"):
-                        self.links(child_kind, keys[child_key][1], child_path, own_id)
+                        self.links(child_kind, keys[child_key][1], child_path, own)
                     else:
-                        self.collection(child_key, keys[child_key][1], child_path, {parent_of(child_kind): own_id})
+                        self.collection(child_key, keys[child_key][1], child_path, {parent_of(child_kind): own})
 
-    def links(self, kind: str, node: Node, path: str, owner: str | None) -> None:
+    def links(self, kind: str, node: Node, path: str, owner: Record) -> None:
         owner_field = FIELDS[kind][0].name
         for i, item in enumerate(self.items(node, path)):
             where = f"{path}[{i}]"
