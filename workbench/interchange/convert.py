@@ -9,7 +9,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
+
+from workbench.model import INSIGHT_KINDS, OPPORTUNITY_STATUSES, SOLUTION_STATUSES
 
 LANGUAGE = re.compile(r"^[a-z]{2}$")
 PREFIX_SEPARATORS = re.compile(r"[,;\r\n]")
@@ -147,8 +150,99 @@ def to_prefixes(raw: Any):
     return tuple(dict.fromkeys(item.lstrip() for item in items if item.strip())), None
 
 
+def to_list(raw: Any):
+    """Several ids, labels or tags: a YAML list, or one text separated by commas, semicolons or line breaks.
+
+    >>> to_list("pay-bill, move-house"), to_list(["a", 2]), to_list(None)
+    ((('pay-bill', 'move-house'), None), (('a', '2'), None), ((), None))
+    """
+    if _blank(raw):
+        return (), None
+    if isinstance(raw, Unreadable):
+        return (), f"{raw.found} is not a list"
+    items = PREFIX_SEPARATORS.split(raw) if isinstance(raw, str) else raw
+    if not isinstance(items, list | tuple) or any(isinstance(i, Unreadable | dict | list) for i in items):
+        return (), f"{_show(raw)} is not a list of ids or labels"
+    return tuple(dict.fromkeys(str(i).strip() for i in items if str(i).strip())), None
+
+
+def to_amount(raw: Any):
+    """A number of 0 or more (money, a share, an effort); a decimal comma is read too."""
+    if _blank(raw):
+        return None, None
+    number = _number(raw)
+    if number is None or number < 0:
+        return None, f"{_show(raw)} is not a number of 0 or more"
+    return number, None
+
+
+def to_date(raw: Any):
+    """A calendar day: a date cell, or text in the form 2026-07-01.
+
+    >>> to_date("2026-07-01"), to_date("1 July")[1]
+    ((datetime.date(2026, 7, 1), None), "'1 July' is not a date in the form YYYY-MM-DD")
+    """
+    if _blank(raw):
+        return None, None
+    if isinstance(raw, datetime):
+        return raw.date(), None
+    if isinstance(raw, date):
+        return raw, None
+    try:
+        return date.fromisoformat(str(raw).strip()[:10]), None
+    except ValueError:
+        return None, f"{_show(raw)} is not a date in the form YYYY-MM-DD"
+
+
+def pairs(numbers: bool):
+    """A converter to (name, value) pairs from a YAML mapping or "name=value; name=value" text.
+
+    >>> pairs(True)("volume=-0.3; nps=5"), pairs(False)({"age": "30-45"})
+    (((('volume', -0.3), ('nps', 5.0)), None), ((('age', '30-45'),), None))
+    """
+    def convert(raw: Any):
+        if _blank(raw):
+            return (), None
+        if isinstance(raw, dict):
+            items = list(raw.items())
+        elif isinstance(raw, str):
+            items = [part.partition("=" if "=" in part else ":")[::2] for part in re.split(r"[;\r\n]", raw)
+                     if part.strip()]
+        else:
+            return (), f"{_show(raw)} is not a list of name=value pairs"
+        out = []
+        for name, value in items:
+            name = str(name).strip()
+            if not name:
+                return (), f"{_show(raw)} has a value without a name"
+            if numbers:
+                number = _number(value)
+                if number is None:
+                    return (), f"the value of '{name}' ({_show(value)}) is not a number"
+                out.append((name, number))
+            else:
+                out.append((name, str(value).strip()))
+        return tuple(out), None
+    return convert
+
+
+def choice(allowed: tuple[str, ...]):
+    """A converter to one of ``allowed`` (matched ignoring case), default the first."""
+    def convert(raw: Any):
+        if _blank(raw):
+            return None, None
+        text = str(raw).strip() if not isinstance(raw, Unreadable) else ""
+        found = next((a for a in allowed if a.casefold() == text.casefold()), None)
+        if found is None:
+            return None, f"{_show(raw)} is not one of {', '.join(allowed)}"
+        return found, None
+    return convert
+
+
 CONVERTERS = {
     "text": to_text, "id": to_id, "ref": to_id, "emotion": whole_number(-2, 2), "score": whole_number(1, 5),
     "weight": to_weight, "bool": to_bool, "state": to_state, "language": to_language,
-    "prefixes": to_prefixes,
+    "prefixes": to_prefixes, "refs": to_list, "tags": to_list, "amount": to_amount, "date": to_date,
+    "effects": pairs(True), "pairs": pairs(False), "insight_kind": choice(INSIGHT_KINDS),
+    "opportunity_status": choice(OPPORTUNITY_STATUSES), "solution_status": choice(SOLUTION_STATUSES),
 }

@@ -19,7 +19,7 @@ from workbench.files import write_bytes
 from workbench.interchange.layout import HELP, ID_SHEET, SHEET_HELP, SHEETS, columns
 from workbench.interchange.overflow import CELL_LIMIT, Overflow, too_long, utf16_len
 from workbench.interchange.validate import FIELDS
-from workbench.model import Model
+from workbench.model import INSIGHT_KINDS, OPPORTUNITY_STATUSES, SOLUTION_STATUSES, Model
 
 SPARE_ROWS = 1000  # drop-downs reach this far below the data, so added rows get them too
 OPTIONS = {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
@@ -62,10 +62,26 @@ def sheet_rows(model: Model) -> dict[str, list[list[Any]]]:
     for sheet, kind in SHEETS.items():
         if kind in ("workspace", "process_reasons", "system_reasons"):
             continue
-        out[sheet] = [[getattr(e, f.name) for f in FIELDS[kind]] for e in getattr(model, kind).values()]
+        out[sheet] = [[cell_value(f.kind, getattr(e, f.name)) for f in FIELDS[kind]]
+                      for e in getattr(model, kind).values()]
     out["ProcessReasons"] = [[p.id, r] for p in model.processes.values() for r in p.reasons]
     out["SystemReasons"] = [[s.id, r] for s in model.systems.values() for r in s.reasons]
     return out
+
+
+def cell_value(kind: str, value: Any) -> Any:
+    """What a cell holds for a field: lists as comma-separated ids, pairs as "name=value; …", days as text.
+
+    >>> cell_value("refs", ("a", "b")), cell_value("effects", (("volume", -0.3),)), cell_value("date", None)
+    ('a, b', 'volume=-0.3', None)
+    """
+    if kind in ("refs", "tags"):
+        return ", ".join(value)
+    if kind in ("effects", "pairs"):
+        return "; ".join(f"{k}={v!r}" if isinstance(v, float) else f"{k}={v}" for k, v in value)
+    if kind == "date":
+        return None if value is None else value.isoformat()
+    return value
 
 
 def choices(kind: str, target: str | None, rows: dict[str, list]) -> str | list[str] | None:
@@ -73,7 +89,10 @@ def choices(kind: str, target: str | None, rows: dict[str, list]) -> str | list[
     if kind == "ref" and target in ID_SHEET:
         sheet = ID_SHEET[target]
         return f"='{sheet}'!$A$2:$A${len(rows[sheet]) + SPARE_ROWS + 1}"
-    return {"emotion": EMOTIONS, "score": SCORES, "bool": BOOLEANS, "state": ["current", "future"]}.get(kind)
+    fixed = {"emotion": EMOTIONS, "score": SCORES, "bool": BOOLEANS, "state": ["current", "future"],
+             "insight_kind": list(INSIGHT_KINDS), "opportunity_status": list(OPPORTUNITY_STATUSES),
+             "solution_status": list(SOLUTION_STATUSES)}
+    return fixed.get(kind)
 
 
 class Styles:

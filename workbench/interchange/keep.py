@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from workbench.interchange.labels import Labels
 from workbench.interchange.problems import Problem
-from workbench.model import JOURNEY_PARTS, SINGULAR, Model, did_you_mean
+from workbench.model import AGENDA, JOURNEY_PARTS, SINGULAR, Model, did_you_mean
 
 #: Collections a file may leave out, to keep the workspace's own.
-KEEPABLE = ("channels", "segments", "processes", "systems", *JOURNEY_PARTS)
+KEEPABLE = ("channels", "segments", "processes", "systems", *JOURNEY_PARTS, *AGENDA)
 
 
 def kept_kinds(absent: set[str] | frozenset[str]) -> set[str]:

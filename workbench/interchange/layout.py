@@ -14,6 +14,8 @@ SHEETS: dict[str, str] = {
     "Channels": "channels", "Segments": "segments", "Processes": "processes",
     "ProcessReasons": "process_reasons", "Systems": "systems", "SystemReasons": "system_reasons",
     "Journeys": "journeys", "Episodes": "episodes", "Steps": "steps",
+    "Layers": "layers", "LayerItems": "layer_items", "Insights": "insights", "Opportunities": "opportunities",
+    "Solutions": "solutions",
 }
 #: The sheets a workbook must have; any other may be left out (it then holds nothing).
 REQUIRED_SHEETS = ("Stages", "Phases", "Reasons")
@@ -22,7 +24,7 @@ AUXILIARY_SHEETS = ("README", "Instructions", "Lists", "Overflow")
 #: The sheet whose first column lists the ids a reference can point to.
 ID_SHEET = {"stages": "Stages", "phases": "Phases", "reasons": "Reasons", "channels": "Channels",
             "segments": "Segments", "processes": "Processes", "systems": "Systems",
-            "journeys": "Journeys", "episodes": "Episodes"}
+            "journeys": "Journeys", "episodes": "Episodes", "layers": "Layers", "opportunities": "Opportunities"}
 
 HELP: dict[str, str] = {
     "id": "stable id: lowercase letters, digits and '-' (a slug); links use it, so keep it when relabelling; "
@@ -57,6 +59,34 @@ HELP: dict[str, str] = {
     "importance_to_organisation": "a whole number from 1 to 5",
     "moment_of_truth": "TRUE if this step makes or breaks the journey",
     "notes": "free text",
+    "needs_and_wants": "what this segment needs and wants",
+    "pain_points": "what bothers this segment most",
+    "products": "the products this segment typically has",
+    "money_spent": "what a customer of this segment spends per month",
+    "share_of_base": "the share of all customers, from 0 to 1 (0.25 = a quarter)",
+    "tenure": "how long they typically stay (free text: '2–4 years')",
+    "favourite_channels": "ids or labels of channels, separated by commas",
+    "risks": "what could make them leave",
+    "demographics": "age, household, region … (free text)",
+    "extra": "more attributes as name=value pairs separated by semicolons",
+    "layer": "the id (or the label) of a layer on the Layers sheet (Capability, Department …)",
+    "reasons": "ids or labels of contact reasons, separated by commas",
+    "steps": "ids of journey steps, separated by commas",
+    "journeys": "ids or labels of journeys, separated by commas",
+    "kind": "quote, need, pain or observation",
+    "title": "a short title",
+    "text": "the quote itself, or what was observed",
+    "feedback": "the id of the feedback row a quote comes from (optional)",
+    "weight": "how much it weighs, 0 or more (default 1)",
+    "status": "Open, In progress, Solved or Dismissed (opportunities); Planned, In progress, Live or Dropped "
+              "(solutions)",
+    "type": "what kind of change: Process, Digital, People, Technology …",
+    "effort": "1–5, or person-days",
+    "tags": "free tags, separated by commas",
+    "parent": "the id (or the title) of a broader opportunity this one is part of (optional)",
+    "opportunity": "the id (or the title) of an opportunity on the Opportunities sheet",
+    "go_live": "the day it went (or goes) live: YYYY-MM-DD; monitoring compares the months around it",
+    "expected": "the expected effect as figure=change pairs: volume=-0.3 (30 % fewer contacts); nps=5 (points)",
 }
 SHEET_HELP: dict[str, str] = {
     "Workspace": "One row: the workspace itself.",
@@ -72,6 +102,12 @@ SHEET_HELP: dict[str, str] = {
     "Journeys": "Customer journeys, titled in the customer's voice.",
     "Episodes": "The chapters of each journey, in order.",
     "Steps": "The steps of each journey, in order; each links to at most one contact reason.",
+    "Layers": "Kinds of things linked to reasons and steps besides processes and IT systems: capabilities, "
+              "departments, products …",
+    "LayerItems": "The items of each layer and the contact reasons and steps that need them.",
+    "Insights": "What customers say (quotes) and what the team learned (needs, pains, observations).",
+    "Opportunities": "The improvement agenda: what to improve, on which reasons, steps and journeys.",
+    "Solutions": "How an opportunity is tackled; with a go-live date its effect is monitored.",
 }
 
 

@@ -47,7 +47,10 @@ FIELDS: dict[str, list[Field]] = {
     "reasons": [ID, _f("phase", "ref", True, "phases"), LABEL, DESCRIPTION, OWNER,
                 _f("strategic_weight", "weight")],
     "channels": [ID, LABEL, _f("digital", "bool")],
-    "segments": [ID, LABEL, DESCRIPTION],
+    "segments": [ID, LABEL, DESCRIPTION, _f("needs_and_wants"), _f("pain_points"), _f("products"),
+                 _f("money_spent", "amount"), _f("share_of_base", "amount"), _f("tenure"),
+                 _f("favourite_channels", "refs", target="channels"), _f("risks"), _f("demographics"),
+                 _f("extra", "pairs")],
     "processes": [ID, LABEL, OWNER, DESCRIPTION],
     "systems": [ID, LABEL, OWNER, DESCRIPTION],
     "process_reasons": [_f("process", "ref", True, "processes"), _f("reason", "ref", True, "reasons")],
@@ -60,6 +63,19 @@ FIELDS: dict[str, list[Field]] = {
               _f("target_emotion", "emotion"), _f("satisfaction", "score"),
               _f("importance_to_customer", "score"), _f("importance_to_organisation", "score"),
               _f("moment_of_truth", "bool"), _f("notes"), _f("reason", "ref", target="reasons")],
+    "layers": [ID, LABEL, DESCRIPTION],
+    "layer_items": [ID, _f("layer", "ref", True, "layers"), LABEL, OWNER, DESCRIPTION,
+                    _f("reasons", "refs", target="reasons"), _f("steps", "refs", target="steps")],
+    "insights": [ID, _f("kind", "insight_kind", True), _f("title", required=True), _f("text"), _f("feedback", "id"),
+                 _f("steps", "refs", target="steps"), _f("reasons", "refs", target="reasons"),
+                 _f("journeys", "refs", target="journeys"), OWNER, _f("weight", "amount")],
+    "opportunities": [ID, _f("title", required=True), DESCRIPTION, _f("status", "opportunity_status"), _f("type"),
+                      OWNER, _f("reasons", "refs", target="reasons"), _f("steps", "refs", target="steps"),
+                      _f("journeys", "refs", target="journeys"), _f("effort", "amount"), _f("tags", "tags"),
+                      _f("parent", "ref", target="opportunities")],
+    "solutions": [ID, _f("opportunity", "ref", True, "opportunities"), _f("title", required=True),
+                  _f("status", "solution_status"), OWNER, _f("go_live", "date"), _f("expected", "effects"),
+                  DESCRIPTION],
 }
 LINKS = {"process_reasons": "processes", "system_reasons": "systems"}
 
@@ -92,6 +108,11 @@ def describe(loc: Location, here: Location) -> str:
 def where(file: str, loc: Location) -> str:
     """``loc`` as a problem names it (``Reasons:row 4:id``), without the file."""
     return Problem(file, *loc, "").location().removeprefix(file).lstrip(":") or file
+
+
+def name_of(values: dict) -> str:
+    """What people call a record: its label, or its title (insights, opportunities, solutions)."""
+    return values.get("label") or values.get("title") or ""
 
 
 #: Kinds in the order their ids are settled: every reference points to a kind before it (or to itself).
@@ -140,7 +161,7 @@ class Checker:
             self.check_refs(record, values, own=False)
         if kind not in LINKS:
             self.check_ids(kind, rows)
-            labels = {v["id"]: v.get("label") or "" for _, v in rows if v.get("id")}
+            labels = {v["id"]: name_of(v) for _, v in rows if v.get("id")}
             self.index[kind] = Labels(labels, SINGULAR[kind], kind)
             if kind == "episodes":
                 by_journey: dict[str, dict[str, str]] = {}
@@ -176,7 +197,7 @@ class Checker:
         for record, values in rows:
             journey = values.get("journey")
             position[journey] = position.get(journey, 0) + 1
-            label = values.get("label")
+            label = name_of(values) or None
             if values.get("id") is not None or not (label or "").strip():
                 continue  # an id given, or no label to make one from (a problem already)
             if kind == "steps" and journey:
@@ -194,10 +215,13 @@ class Checker:
         """Resolve the reference fields (to this kind when ``own``, else to earlier kinds) to ids."""
         for spec in FIELDS[record.kind]:
             value = values.get(spec.name)
-            if (spec.kind != "ref" or value is None or spec.name in record.implied or spec.target in self.missing
-                    or (spec.target == record.kind) != own):
+            if (spec.kind not in ("ref", "refs") or value is None or spec.name in record.implied
+                    or spec.target in self.missing or (spec.target == record.kind) != own):
                 continue
             hint = f" (the file has no {spec.target.capitalize()} sheet)" if spec.target in self.absent else ""
+            if spec.kind == "refs":
+                values[spec.name] = self._many(record, spec, value, hint)
+                continue
             if spec.name == "episode":
                 found = self._episode(values.get("journey"), str(value), hint)
             else:
@@ -207,6 +231,19 @@ class Checker:
                 self.add(record.locate(spec.name), found.error)
             self.notes.by_label += found.by_label
             values[spec.name] = found.id
+
+    def _many(self, record: Record, spec: Field, values: tuple, hint: str) -> tuple[str, ...]:
+        """Each id or label of a list field resolved to an id; a problem per unknown or ambiguous one."""
+        index = self.index.get(spec.target) or Labels({}, SINGULAR[spec.target], spec.target)
+        out = []
+        for value in values:
+            found = index.resolve(str(value), hint)
+            if found.error:
+                self.add(record.locate(spec.name), found.error)
+            self.notes.by_label += found.by_label
+            if found.id:
+                out.append(found.id)
+        return tuple(dict.fromkeys(out))
 
     def _episode(self, journey: str | None, value: str, hint: str) -> Resolved:
         """An episode by id, or by label among the episodes of the step's own journey first."""

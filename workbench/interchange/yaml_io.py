@@ -7,6 +7,7 @@ so every problem is located by line number and key path (``journeys[0].steps[3].
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields
 from pathlib import Path
 
@@ -34,10 +35,17 @@ NESTING: dict[str, tuple[str, str | None, dict[str, str]]] = {
     "journeys": ("journeys", None, {"episodes": "episodes", "steps": "steps"}),
     "episodes": ("episodes", "journey", {}),
     "steps": ("steps", "journey", {}),
+    "layers": ("layers", None, {"items": "layer_items"}),
+    "items": ("layer_items", "layer", {}),
+    "insights": ("insights", None, {}),
+    "opportunities": ("opportunities", None, {"solutions": "solutions"}),
+    "solutions": ("solutions", "opportunity", {}),
 }
-TOP_COLLECTIONS = ("stages", "channels", "segments", "processes", "systems", "journeys")
+TOP_COLLECTIONS = ("stages", "channels", "segments", "processes", "systems", "journeys", "layers", "insights",
+                   "opportunities")
+OPTIONAL_COLLECTIONS = ("layers", "insights", "opportunities")
 TOP_KEYS = ["format", "name", "description", "language", "voice_prefixes", *TOP_COLLECTIONS]
-ALWAYS = {"id", "label", "state", "digital"}  # written even at their default
+ALWAYS = {"id", "label", "title", "kind", "state", "digital"}  # written even at their default
 ONE_LINE = {"channels", "segments", "episodes"}  # small entities written as {id: …, label: …}
 RAW_TEXT_KINDS = {"text", "id", "ref", "state", "language"}
 NULL_TAG = "tag:yaml.org,2002:null"
@@ -54,12 +62,26 @@ def model_to_yaml(model: Model) -> str:
     if model.voice_prefixes:
         doc["voice_prefixes"] = list(model.voice_prefixes)
     for key in TOP_COLLECTIONS:
+        if key in OPTIONAL_COLLECTIONS and not getattr(model, key):
+            continue  # the agenda and the layers are written only when there are some
         doc[key] = [_entity_doc(model, key, e) for e in getattr(model, key).values()]
     text = yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1 << 16)
-    lines = text.splitlines(keepends=True)
-    spaced = [("\n" + line) if line.startswith(tuple(f"{k}:" for k in TOP_COLLECTIONS)) else line
-              for line in lines]
-    return "".join(spaced)
+    return _spaced(text)
+
+
+def _spaced(text: str) -> str:
+    """A blank line before each top-level collection, for the eye; not after a block scalar that keeps its
+    trailing line breaks (``|+``), where the blank line would become part of the text."""
+    out, keeping = [], False
+    for line in text.splitlines(keepends=True):
+        if line.startswith(tuple(f"{k}:" for k in TOP_COLLECTIONS)) and not keeping:
+            out.append("\n")
+        if line[:1] not in (" ", "\n", ""):
+            keeping = False
+        if re.search(r"\|\d*\+\s*$", line):
+            keeping = True
+        out.append(line)
+    return "".join(out)
 
 
 def write_yaml(model: Model, path: str | Path) -> None:
@@ -74,14 +96,25 @@ def _entity_doc(model: Model, key: str, entity) -> dict:
     for spec in FIELDS[kind]:
         value = getattr(entity, spec.name)
         if spec.name != parent_field and (spec.name in ALWAYS or value != defaults[spec.name]):
-            out[spec.name] = value
+            out[spec.name] = _plain(spec.kind, value)
     for child_key, child_kind in children.items():
         if child_kind in ("process_reasons", "system_reasons"):
             out[child_key] = list(entity.reasons)
         else:
-            owned = [c for c in getattr(model, child_kind).values() if getattr(c, parent_of(child_kind)) == entity.id]
-            out[child_key] = [_entity_doc(model, child_key, c) for c in owned]
+            parent = NESTING[child_key][1]
+            owned = [c for c in getattr(model, child_kind).values() if getattr(c, parent) == entity.id]
+            if owned or kind not in ("layers", "opportunities"):
+                out[child_key] = [_entity_doc(model, child_key, c) for c in owned]
     return _OneLine(out) if kind in ONE_LINE else out
+
+
+def _plain(kind: str, value):
+    """A field's value as YAML writes it: lists of ids as lists, pairs as a mapping."""
+    if kind in ("effects", "pairs"):
+        return dict(value)
+    if isinstance(value, tuple):
+        return list(value)
+    return value
 
 
 class _OneLine(dict):
@@ -205,7 +238,10 @@ class _Reader:
 
     def raw(self, kind: str, name: str, node: Node):
         spec = next(f for f in FIELDS[kind] if f.name == name)
-        if spec.kind == "prefixes":
+        if spec.kind in ("effects", "pairs") and isinstance(node, MappingNode):
+            return {k.value: self.constructor.construct_object(v) if isinstance(v, ScalarNode)
+                    else Unreadable(_shape(v)) for k, v in node.value}
+        if spec.kind in ("prefixes", "refs", "tags"):
             if isinstance(node, ScalarNode) and node.tag != NULL_TAG:
                 return node.value  # one text: "Ik, Mijn"
             if not isinstance(node, SequenceNode):
@@ -258,7 +294,7 @@ class _Reader:
                     if child_kind in ("process_reasons", "system_reasons"):
                         self.links(child_kind, keys[child_key][1], child_path, own)
                     else:
-                        self.collection(child_key, keys[child_key][1], child_path, {parent_of(child_kind): own})
+                        self.collection(child_key, keys[child_key][1], child_path, {NESTING[child_key][1]: own})
 
     def links(self, kind: str, node: Node, path: str, owner: Record) -> None:
         owner_field = FIELDS[kind][0].name
