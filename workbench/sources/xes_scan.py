@@ -16,6 +16,7 @@ gives exactly what the XML parser gives; on any other file it returns ``None`` a
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
@@ -76,32 +77,44 @@ def scan(stream, keys: list[str]) -> tuple[pl.DataFrame, pl.DataFrame] | None:
     ``traces`` has ``trace`` and one column per key (the trace's attributes).
     """
     codes = _Codes(list(dict.fromkeys(keys)))
-    head = b""
-    while (start := head.find(b"<trace")) < 0:
-        block = stream.read(BLOCK)
-        if not block:
-            return None
-        head += block
-    try:
-        if not _header_is_plain(head[:start]):
-            return None
-        tokens, depth, data = [], 1, head[start:]
-        del head
-        while True:
-            block = stream.read(BLOCK)
-            data += block
-            cut = data.rfind(b">") + 1
-            if cut:
-                part, depth = _tokens(data[:cut], depth, codes)
-                tokens.append(part)
-                data = data[cut:]
+    with ThreadPoolExecutor(1) as reader:  # the next block is decompressed while this one is scanned
+        blocks = _blocks(stream, reader)
+        head = b""
+        while (start := head.find(b"<trace")) < 0:
+            block = next(blocks)
             if not block:
-                break
-        if data.strip(b" \t\r\n") or not tokens:
+                return None
+            head += block
+        try:
+            if not _header_is_plain(head[:start]):
+                return None
+            tokens, depth, data = [], 1, head[start:]
+            del head
+            while True:
+                block = next(blocks)
+                data += block
+                cut = data.rfind(b">") + 1
+                if cut:
+                    part, depth = _tokens(data[:cut], depth, codes)
+                    tokens.append(part)
+                    data = data[cut:]
+                if not block:
+                    break
+            if data.strip(b" \t\r\n") or not tokens:
+                return None
+            return _assemble(pl.concat(tokens), codes)
+        except Rejected:
             return None
-        return _assemble(pl.concat(tokens), codes)
-    except Rejected:
-        return None
+
+
+def _blocks(stream, reader: ThreadPoolExecutor):
+    """Blocks of ``stream`` (``b""`` at the end), each read ahead in ``reader`` while the last is used."""
+    pending = reader.submit(stream.read, BLOCK)
+    while True:
+        block = pending.result()
+        if block:
+            pending = reader.submit(stream.read, BLOCK)
+        yield block
 
 
 def _header_is_plain(header: bytes) -> bool:
