@@ -6,9 +6,10 @@ parameters and orders each case's events by timestamp, breaking ties by the orig
 stable sort) — the order pm4py uses after ``pm4py.format_dataframe``. Rows with a null case, activity
 or timestamp are refused with a ``ValueError`` (they are never silently dropped).
 
-Case ids and activities are dictionary-encoded to integers before sorting and grouping, which keeps
-10M-event logs fast and small in memory. To run several analyses on one log, code and sort it once
-with :func:`order_events` and pass the resulting :class:`OrderedLog`.
+Case ids and activities are coded as integers before sorting and grouping, which keeps 10M-event logs
+fast and small in memory; a log whose cases are already contiguous and in time order (as read from an
+XES file) is not sorted at all. To run several analyses on one log, code and sort it once with
+:func:`order_events` and pass the resulting :class:`OrderedLog`.
 """
 
 from __future__ import annotations

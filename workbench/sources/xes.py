@@ -1,9 +1,9 @@
 """Read XES (IEEE 1849) event logs, plain or gzip-compressed, into a Polars frame.
 
 Files in the plain layout that XES writers emit are tokenised in blocks with Polars
-(:mod:`workbench.sources.xes_scan`, about 20 times faster than an XML parser); any other file is streamed
+(:mod:`workbench.sources.xes_scan`, a few times faster than the XML parser); any other file is streamed
 with :func:`xml.etree.ElementTree.iterparse`, each event and trace cleared once read. Both give the same
-frame, and memory stays bounded by the output frame and one block of the file, not the XML tree.
+frame and the same errors; memory stays bounded by the output and one block of the file, not the XML tree.
 
 What is read:
 
