@@ -121,7 +121,7 @@ def _coded(lf: pl.LazyFrame, case_key: pl.Expr, activity: str, timestamp: str,
         return coded
     # one stable sort on a 128-bit key (case, time) beats two stable sorts or a multi-column sort
     key = pl.col(_CASE).cast(pl.Int128) * (1 << 64) + pl.col(_TIME).to_physical().cast(pl.Int128)
-    return coded.with_columns(key.alias("__key")).sort("__key", maintain_order=True).drop("__key")
+    return coded.sort(key, maintain_order=True)
 
 
 def _in_order(coded: pl.DataFrame) -> bool:
