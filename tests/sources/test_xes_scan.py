@@ -108,6 +108,14 @@ def test_other_well_formed_files_fall_back_to_the_parser(tmp_path, name):
     assert log["case_id"].to_list() == ["c1"] * log.height
 
 
+def test_a_dtd_falls_back_to_the_parser_which_applies_its_defaults(tmp_path):
+    head = HEAD.replace("<log", '<!DOCTYPE log [<!ATTLIST string value CDATA "from the DTD">]>\n<log')
+    path = tmp_path / "log.xes"
+    path.write_text(doc(trace("c1", event("a", extra='<string key="org:resource"/>')), head=head))
+    assert not scanned(path)
+    assert read_xes(path, attributes=["org:resource"])["org:resource"].to_list() == ["from the DTD"]
+
+
 def test_latin1_file_falls_back_and_is_decoded(tmp_path):
     path = tmp_path / "log.xes"
     path.write_bytes(doc(trace("c1", event("café")), head=HEAD.replace("UTF-8", "ISO-8859-1"))

@@ -118,10 +118,10 @@ def _blocks(stream, reader: ThreadPoolExecutor):
 
 
 def _header_is_plain(header: bytes) -> bool:
-    """The header parses as XML, is UTF-8 and leaves just an unprefixed ``<log>`` open."""
+    """The header parses as XML, is UTF-8 without a DTD and leaves just an unprefixed ``<log>`` open."""
     declared = _ENCODING.match(header)
-    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
-        return False
+    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8") or b"<!DOCTYPE" in header:
+        return False  # another encoding, or a DTD (its defaults could add attributes)
     names: list[str] = []
     depth = [0]
 
