@@ -177,31 +177,35 @@ def _tokens(data: bytes, depth: int, codes: _Codes) -> tuple[pl.DataFrame, int]:
         .otherwise(BAD)
     )
     delta = pl.when(pl.col("kind") == OPEN).then(1).when(pl.col("kind") == CLOSE).then(-1).otherwise(0)
-    frame = frame.with_columns(quotes.alias("quotes")).with_columns(kind.alias("kind"))
-    frame = frame.with_columns((depth + delta.cum_sum()).alias("after"))
-    frame = frame.with_columns((pl.col("after") - (pl.col("kind") == OPEN)).alias("level"),
-                               pl.when(pl.col("no_key")).then(_key_index("", codes.keys))
-                               .otherwise("want").alias("want"))
     trace, event = codes.name_id("trace"), codes.name_id("event")
     unit = pl.col("name").is_in([trace, event])
-    bad = frame.select(
-        ~pl.col("kind").is_in([OPEN, CLOSE, EMPTY])  # not a tag of the plain layout
-        | (pl.col("after").shift(1) < 1)  # something after the root's end
-        | (unit & (pl.col("kind") == EMPTY))  # <trace/> or <event/>
-        | ((pl.col("name") == trace) & (pl.col("level") != 1))
-        | ((pl.col("name") == event) & (pl.col("level") != 2))
-    ).to_series().any()
+    has_key = pl.col("quotes") > 0
+    placed = (
+        frame.lazy().with_columns(quotes.alias("quotes")).with_columns(kind.alias("kind"))
+        .with_columns((depth + delta.cum_sum()).alias("after"))
+        .with_columns((pl.col("after") - (pl.col("kind") == OPEN)).alias("level"),
+                      pl.when(has_key).then(pl.when(pl.col("no_key")).then(_key_index("", codes.keys))
+                                            .otherwise("want")).alias("want"))
+    )
+    checks = placed.select(
+        (~pl.col("kind").is_in([OPEN, CLOSE, EMPTY])  # not a tag of the plain layout
+         | (pl.col("after").shift(1) < 1)  # something after the root's end
+         | (unit & (pl.col("kind") == EMPTY))  # <trace/> or <event/>
+         | ((pl.col("name") == trace) & (pl.col("level") != 1))
+         | ((pl.col("name") == event) & (pl.col("level") != 2))).any().alias("bad"),
+        pl.col("after").last().alias("depth"),
+    )
+    kept = placed.filter(
+        (pl.col("kind") != EMPTY) | (pl.col("want").is_not_null() & pl.col("level").is_in([2, 3]))
+    ).select("kind", "name", pl.col("level").cast(pl.Int32), "want",
+             pl.when(pl.col("quotes") == 4).then(pl.col("value").fill_null("")).alias("value"))
+    checks, kept = pl.collect_all([checks, kept])
+    bad, after = checks.row(0)
     if bad or (frame.height and depth < 1):
         raise Rejected
-    has_key = pl.col("quotes") > 0
-    value = pl.when(pl.col("quotes") == 4).then(pl.col("value").fill_null(""))
-    kept = frame.filter(
-        (pl.col("kind") != EMPTY) | (has_key & pl.col("want").is_not_null() & pl.col("level").is_in([2, 3]))
-    ).select("kind", "name", pl.col("level").cast(pl.Int32), pl.when(has_key).then("want").alias("want"),
-             value.alias("value"))
     if kept["value"].str.contains("[\t\n\r&]").any():
         kept = kept.with_columns(_normalised_expr(pl.col("value")))
-    return kept, int(frame["after"][-1])
+    return kept, after
 
 
 def _assemble(tokens: pl.DataFrame, codes: _Codes) -> tuple[pl.DataFrame, pl.DataFrame]:
