@@ -22,6 +22,8 @@ from xml.parsers import expat
 
 import polars as pl
 
+from workbench.errors import InputError
+
 BLOCK = 1 << 25  # decompressed bytes tokenised at a time: memory stays bounded on large logs
 OPEN, CLOSE, EMPTY, KEYTAG, VALUE, BAD = 0, 1, 2, 3, 4, 5  # tag classes (KEYTAG: '<name key=')
 _WS = "[ \t\r\n]"
@@ -36,8 +38,8 @@ END = "\x01"  # a character XML forbids: appended to every tag as one more field
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))
 
 
-class Rejected(Exception):
-    """The file is not in the plain layout: read it with the XML parser."""
+class Rejected(InputError):
+    """The file is not in the plain layout: read it with the XML parser (caught in :func:`scan`)."""
 
 
 @dataclass
