@@ -179,3 +179,21 @@ def test_integer_case_ids_and_variants_top_with_ties():
         pl.col("customer_id").cast(pl.Int64))
     got = variants(log, top=2)
     assert got.rows() == [(["c"], 2, 0.5, 0.5), (["a"], 1, 0.25, 0.75)]
+
+
+def test_log_already_in_case_and_time_order_gives_the_same_as_a_shuffled_copy():
+    # rows grouped by case and in time order (as read from XES) skip the sort; a shuffled copy is
+    # sorted: both must give the same graph and variants. c2 has a time tie: row order decides.
+    log = contacts(("c3", "a", 0), ("c3", "b", 1), ("c1", "b", 0), ("c1", "a", 2), ("c1", "c", 3),
+                   ("c2", "a", 0), ("c2", "c", 0), ("c2", "b", 5))
+    no_tie = log.filter(pl.col("reason") != "c")
+    shuffled = no_tie.sample(fraction=1.0, shuffle=True, seed=3)
+    assert shuffled["customer_id"].to_list() != no_tie["customer_id"].to_list()
+    assert_frame_equal(directly_follows(no_tie, start_end=True), directly_follows(shuffled, start_end=True))
+    assert_frame_equal(variants(no_tie), variants(shuffled))
+    assert variants(log)["variant"].to_list() == [["a", "b"], ["a", "c", "b"], ["b", "a", "c"]]
+    # a case split in two runs, or a run out of time order, is sorted first
+    split = pl.concat([log.slice(0, 1), log.slice(2, 3), log.slice(1, 1), log.slice(5)])
+    assert variants(split)["variant"].to_list() == [["a", "b"], ["a", "c", "b"], ["b", "a", "c"]]
+    backwards = log.reverse()
+    assert variants(backwards)["variant"].to_list() == [["a", "b"], ["b", "a", "c"], ["c", "a", "b"]]
