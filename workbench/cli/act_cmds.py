@@ -160,3 +160,84 @@ def stories_cmd(
         raise fail(f"error: unknown journey '{journey}'{did_you_mean(journey, model.journeys)}", 2)
     stories = user_stories(model, journey)
     write_out(stories, Path(out_file), sheet="stories")
+
+
+@app.command("opportunities")
+def opportunities_cmd(
+    path: WorkspacePath,
+    add: Annotated[str | None, typer.Option(help="A YAML file of opportunities (with their solutions), insights or "
+                                                  "layers to add, or to replace by id.")] = None,
+    remove: Annotated[list[str] | None, typer.Option(help="Remove the opportunity with this id and its solutions "
+                                                          "(repeatable).")] = None,
+    period: Annotated[str | None, typer.Option(help="Value them on one month (YYYY-MM).")] = None,
+    out_file: OutFile = None,
+) -> None:
+    """The improvement agenda: opportunities valued from their reasons' data, with why; add or remove them."""
+    from pathlib import Path
+
+    from workbench.analysis.value import explain_value
+    from workbench.dataset import Filters
+    from workbench.interchange.agenda import read_agenda
+    from workbench.model import did_you_mean
+
+    ws = open_workspace(path)
+    base = ws.load()
+    new = read_agenda(Path(add), base) if add else base.copy()
+    for opportunity in remove or []:
+        if opportunity not in new.opportunities:
+            raise fail(f"error: no opportunity '{opportunity}'{did_you_mean(opportunity, new.opportunities)}", 2)
+        del new.opportunities[opportunity]
+        for child in [s for s in new.solutions.values() if s.opportunity == opportunity]:
+            del new.solutions[child.id]
+        new.opportunities = {k: (o if o.parent != opportunity else type(o)(**{**vars(o), "parent": None}))
+                             for k, o in new.opportunities.items()}
+    if add or remove:
+        saved = ws.commit(new, base=base)
+        out.print(f"saved: {len(saved.opportunities)} opportunities, {len(saved.solutions)} solutions, "
+                  f"{len(saved.insights)} insights, {len(saved.layer_items)} layer items", markup=False)
+    ranked = ws.dataset().agenda(Filters(period=period))
+    if ranked.is_empty():
+        out.print("no opportunities yet: add them with --add opportunities.yaml", markup=False)
+        return
+    print_frame(ranked.select("rank", "title", "status", pl.col("value").round(0), pl.col("customer_value").round(0),
+                              pl.col("business_value").round(0), "effort", "eur_per_period"),
+                title="the improvement agenda (value 0–100 from the data; effort as given)",
+                formats={"eur_per_period": EUROS})
+    for row in ranked.head(3).iter_rows(named=True):
+        out.print("• " + explain_value(row), markup=False)
+    write_out(ranked, out_file, sheet="agenda")
+
+
+@app.command("monitor")
+def monitor_cmd(
+    path: WorkspacePath,
+    solution: Annotated[str | None, typer.Option(help="One solution's id (default: every one with a go-live).")]
+    = None,
+    months: Annotated[int, typer.Option(help="Full months compared before and after the go-live.")] = 3,
+) -> None:
+    """Did solutions that went live move their reasons' figures as expected? (seasonality- or control-corrected)"""
+    from workbench.model import did_you_mean
+
+    ws = open_workspace(path)
+    data = ws.dataset()
+    model = data.model
+    if solution is not None and solution not in model.solutions:
+        raise fail(f"error: no solution '{solution}'{did_you_mean(solution, model.solutions)}", 2)
+    chosen = [model.solutions[solution]] if solution else [s for s in model.solutions.values() if s.go_live]
+    if not chosen:
+        out.print("no solution has a go-live date yet: give one a go_live to monitor it", markup=False)
+        return
+    for s in chosen:
+        if s.go_live is None:
+            raise fail(f"error: solution '{s.id}' has no go-live date to compare around", 1)
+        reasons = data.opportunity_reasons(s.opportunity)
+        try:
+            check = data.check_effect(reasons, s.go_live, months=months, expected=dict(s.expected))
+        except ValueError as exc:
+            raise fail(f"error: {s.id}: {exc}", 1) from None
+        figures = check.figures.with_columns(
+            pl.when(pl.col("unit") == "relative").then(pl.format("{}%", (pl.col("effect") * 100).round(1)))
+            .otherwise(pl.col("effect").round(2).cast(pl.String)).alias("effect"))
+        print_frame(figures.select("figure", "before", "after", "effect", "expected", "realised"),
+                    title=f"{s.title} (live {s.go_live}): {', '.join(reasons)}; corrected by {check.method}",
+                    formats={"realised": PERCENT})

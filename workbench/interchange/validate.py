@@ -123,8 +123,9 @@ class Checker:
     """Converts records, settles ids and references, and gathers every problem on the way."""
 
     def __init__(self, file: str, missing: frozenset[str] = frozenset(), absent: frozenset[str] = frozenset(),
-                 notes: ImportNotes | None = None):
+                 notes: ImportNotes | None = None, known: dict[str, dict[str, str]] | None = None):
         self.file, self.missing, self.absent = file, missing, absent
+        self.known = known or {}  # id → label of what already exists outside the file, per kind
         self.notes = notes if notes is not None else ImportNotes()
         self.problems: list[Problem] = []
         self.values: dict[int, dict] = {}  # id(record) → its converted values
@@ -161,7 +162,7 @@ class Checker:
             self.check_refs(record, values, own=False)
         if kind not in LINKS:
             self.check_ids(kind, rows)
-            labels = {v["id"]: name_of(v) for _, v in rows if v.get("id")}
+            labels = {**self.known.get(kind, {}), **{v["id"]: name_of(v) for _, v in rows if v.get("id")}}
             self.index[kind] = Labels(labels, SINGULAR[kind], kind)
             if kind == "episodes":
                 by_journey: dict[str, dict[str, str]] = {}
@@ -192,7 +193,7 @@ class Checker:
                 self.add(here, f"duplicate id '{ident}' (also on {describe(seen[ident].locate('id'), here)})")
             else:
                 seen[ident] = record
-        taken = set(seen)
+        taken = set(seen) | set(self.known.get(kind, {}))  # a made id never takes an existing one
         position: dict[str | None, int] = {}
         for record, values in rows:
             journey = values.get("journey")
