@@ -430,6 +430,18 @@ class Dataset:
         key = ("agenda", filters, tuple(sorted((weights or {}).items())), self.model_key)
         return self._remember(key, compute)
 
+    def external(self, level: str | None = None, *, period: str | None = "1mo") -> pl.DataFrame:
+        """Imported external metrics rolled up from their parts per ``period``, for the items of ``level``
+        (a point on a reason counts toward its phase and stage) or, without a level, over everything."""
+        from workbench.metrics.external import empty_points, roll_up, to_level
+
+        points = self.workspace.metric_points() if self.workspace is not None else empty_points()
+        if level is None:
+            return roll_up(points, by=["metric", "title", "unit"], period=period)
+        steps = {s.id: s.reason for s in self.model.steps.values() if s.reason}
+        return roll_up(to_level(points, level, self.dims.reasons, steps), by=["metric", "title", "unit", "item"],
+                       period=period)
+
     def coverage(self, journey: str | None = None) -> Coverage:
         """Unlinked steps, reasons shared by journeys and reasons no journey uses (see ``analysis.coverage``)."""
         return coverage(self.model, journey)

@@ -56,6 +56,7 @@ def write_demo_extras(ws: Workspace, *, seed: int = 0) -> None:
     points = data.kpi_points("stage", ["nps"])
     points = points.with_columns(points["metric"].str.replace("^nps:", "survey-nps:"))
     write_theydo_metrics(points, ws.path / METRICS_FILE)
+    ws.save_metric_points(points, "survey-nps-by-stage")  # as `workbench metrics-import` keeps it
 
 
 def ensure_demo(path: str | Path, *, events: int = 1_000_000, seed: int = 0, progress: bool = False) -> Workspace:

@@ -41,3 +41,35 @@ def custom_kpis(store: Store) -> tuple[list[dict], int]:
 def save_custom_kpis(store: Store, definitions: list[dict], *, revision: int) -> int:
     """Save the workspace's own KPI definitions if nobody saved since ``revision``; returns the new revision."""
     return store.set_setting(CUSTOM_KPIS, definitions, expected_revision=revision)
+
+
+TARGETS = "kpi.targets"
+MIN_RESPONSES = "survey.min_responses"
+MARGIN = "customers.margin"
+
+
+def targets(store: Store | None) -> tuple[list, int]:
+    """The workspace's KPI targets (:class:`~workbench.analysis.overview.Target`) and their revision."""
+    from workbench.analysis.overview import Target
+
+    if store is None:
+        return [], 0
+    saved, revision = store.get_setting_revision(TARGETS, [])
+    return [Target.from_dict(t) for t in saved], revision
+
+
+def save_targets(store: Store, items: list, *, revision: int) -> int:
+    """Save the targets if nobody saved since ``revision``; returns the new revision."""
+    return store.set_setting(TARGETS, [t.to_dict() for t in items], expected_revision=revision)
+
+
+def min_responses(store: Store | None) -> int:
+    """Below how many survey responses a figure is shown greyed and never judged (default 30)."""
+    from workbench.analysis.overview import MIN_RESPONSES as DEFAULT
+
+    return int(store.get_setting(MIN_RESPONSES, DEFAULT)) if store is not None else DEFAULT
+
+
+def margin(store: Store | None) -> float:
+    """The margin on revenue the customer lifetime value uses (default 0.3)."""
+    return float(store.get_setting(MARGIN, 0.3)) if store is not None else 0.3

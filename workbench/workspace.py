@@ -47,6 +47,11 @@ class Workspace:
         return self.path / "cache"
 
     @property
+    def metrics_dir(self) -> Path:
+        """Imported external metrics (data points with their parts), one Parquet file per import."""
+        return self.path / "data" / "metrics"
+
+    @property
     def quarantine_dir(self) -> Path:
         return self.path / "quarantine"
 
@@ -155,6 +160,25 @@ class Workspace:
         from workbench.settings import custom_kpis
 
         return custom_kpis(self.store)[0]
+
+    def metric_points(self):
+        """Every imported external metric data point (see :mod:`workbench.metrics.external`)."""
+        import polars as pl
+
+        from workbench.metrics.external import conform_points, empty_points
+
+        files = sorted(self.metrics_dir.glob("*.parquet")) if self.metrics_dir.is_dir() else []
+        return pl.concat([conform_points(pl.read_parquet(f)) for f in files]) if files else empty_points()
+
+    def save_metric_points(self, points, name: str) -> Path:
+        """Keep imported data points as ``data/metrics/<name>.parquet`` (replacing an earlier import of it)."""
+        from workbench.files import atomic_path
+        from workbench.model import slugify
+
+        target = self.metrics_dir / f"{slugify(name)}.parquet"
+        with atomic_path(target) as tmp:
+            points.write_parquet(tmp)
+        return target
 
     def close(self) -> None:
         self.store.close()

@@ -9,6 +9,7 @@ from workbench.cli import (  # noqa: F401 - they register commands
     act_cmds,
     analysis_cmds,
     data_cmds,
+    metric_cmds,
     model_cmds,
     publish_cmds,
 )

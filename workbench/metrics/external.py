@@ -144,3 +144,30 @@ def points_from_kpis(measured: pl.DataFrame, level: str, kpis: Sequence[str], *,
                          "aggregation": "SUM" if kind == "OTHER" else None, "date": r["period"], "level": level,
                          "target": r[level], **values, "dimensions": dims})
     return conform_points(pl.DataFrame(rows, infer_schema_length=None)) if rows else empty_points()
+
+
+def to_level(points: pl.DataFrame, level: str, reasons: pl.DataFrame, step_reasons: dict[str, str]) -> pl.DataFrame:
+    """The points that belong to ``level`` (reason, phase or stage) or to something inside it, with an ``item``
+    column: a point on a reason counts toward its phase and stage, a point on a step toward its reason's.
+
+    ``reasons``: reason, phase, stage (the model's dimension table); ``step_reasons``: step → reason.
+
+    >>> pts = conform_points(pl.DataFrame({"metric": ["m", "m"], "level": ["reason", "stage"],
+    ...                                    "target": ["bill", "being"]}))
+    >>> dims = pl.DataFrame({"reason": ["bill"], "phase": ["billing"], "stage": ["being"]})
+    >>> to_level(pts, "stage", dims, {})["item"].to_list()
+    ['being', 'being']
+    """
+    order = ("step", "reason", "phase", "stage")
+    if level not in order[1:]:  # a journey or a step: only its own points
+        return points.filter(pl.col("level") == level).with_columns(pl.col("target").alias("item"))
+    reason = (pl.when(pl.col("level") == "step").then(pl.col("target").replace_strict(step_reasons, default=None))
+              .when(pl.col("level") == "reason").then(pl.col("target")))
+    mapped = points.with_columns(reason.alias("_reason")).join(
+        reasons.select(pl.col("reason").alias("_reason"), pl.col("phase").alias("_phase"),
+                       pl.col("stage").alias("_stage")), on="_reason", how="left")
+    finer = order[: order.index(level) + 1]
+    item = (pl.when(pl.col("level") == level).then(pl.col("target"))
+            .when(pl.col("level").is_in(list(finer))).then(pl.col(f"_{level}")))
+    return (mapped.with_columns(item.alias("item")).filter(pl.col("item").is_not_null())
+            .drop("_reason", "_phase", "_stage"))
