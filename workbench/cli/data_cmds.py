@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Annotated
@@ -80,7 +81,7 @@ def sources_add(
     """Declare a source once (where it is, how its columns map); it is loaded once to check it first."""
     from workbench.sources.crosswalk import Crosswalk
     from workbench.sources.load import load_source
-    from workbench.sources.registry import add_source, get_crosswalk
+    from workbench.sources.registry import add_source, get_crosswalk, load_options, refuse_taken_id
     from workbench.sources.report import SourceRejected
     from workbench.sources.spec import SourceSpec, SpecError
 
@@ -100,11 +101,13 @@ def sources_add(
                           constants=_pairs(const, "constant"), options=options,
                           extra_dimensions=tuple(dimension or ()), timestamp_format=timestamp_format,
                           timezone=timezone, on_bad_rows=on_bad_rows, content=content)
+        refuse_taken_id(ws.store, spec.id)  # before the load, which would replace its quarantine file
         model = ws.load()
         crosswalk = get_crosswalk(ws.store)
         result = load_source(spec, channels=set(model.channels), crosswalk=crosswalk or Crosswalk(),
-                             workspace_dir=ws.path)
-        add_source(ws.store, spec)
+                             workspace_dir=ws.path, **load_options(ws.store))
+        # stored with the columns it found by name, so a later export with other headers cannot remap silently
+        add_source(ws.store, dataclasses.replace(spec, mapping={**spec.mapping, **result.columns.found_by_name}))
     except SourceRejected as exc:
         raise fail(f"{exc}\nthe source was not added") from None
     except (SpecError, ValueError) as exc:
