@@ -98,7 +98,7 @@ def _csv(spec: SourceSpec, scratch: Path | None) -> RawSource:
         texts.append(text)
         if twice := duplicate_columns(text.header):
             raise SourceError(f"{path}: " + "; ".join(
-                f"the header names '{name}' {len(at)} times (columns {', '.join(map(str, at))})"
+                f"the header names '{name}' {len(at)} times (columns {_and(map(str, at))})"
                 for name, at in twice.items()) + "; rename all but one, so no value is read from the wrong column")
         try:
             frame = pl.scan_csv(
@@ -223,11 +223,17 @@ def _excel(spec: SourceSpec) -> RawSource:
     names = tuple("" if v is None else str(v) for v in header.row(0))
     if twice := duplicate_columns(names):
         raise SourceError(f"{path}, sheet '{sheet}': " + "; ".join(
-            f"row 1 names '{name}' {len(at)} times (columns {', '.join(_letter(i) for i in at)})"
+            f"row 1 names '{name}' {len(at)} times (columns {_and(_letter(i) for i in at)})"
             for name, at in twice.items()) + "; rename all but one, so no value is read from the wrong column")
     frame = frame.with_columns(pl.lit(f"{path} [{sheet}]").alias(FILE),
                                pl.int_range(2, frame.height + 2, dtype=pl.Int64).alias(ROW))
     return RawSource(frame.lazy(), "row")
+
+
+def _and(items) -> str:
+    """``["5", "8", "9"]`` → ``"5, 8 and 9"``."""
+    items = list(items)
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def _letter(position: int) -> str:

@@ -51,7 +51,7 @@ from workbench.sources.crosswalk import Crosswalk
 from workbench.sources.quarantine import clear_quarantine, quarantine_path, write_quarantine
 from workbench.sources.report import BadRow, LoadReport, ProblemCount, SourceRejected
 from workbench.sources.spec import XES_DEFAULT_MAPPING, SourceSpec
-from workbench.sources.textfile import LINE_LIMIT, separator_hint
+from workbench.sources.textfile import BAD_LINE, LINE_LIMIT, separator_hint
 
 #: Every kind of bad row, and what the user is told about the offending value.
 PROBLEMS = {
@@ -168,10 +168,8 @@ def load_source(spec: SourceSpec, *, channels: set[str] | None = None, crosswalk
         if quarantine is None:
             raise SourceError(f"source '{spec.id}': {report.rows_bad} bad row(s) to quarantine, but no "
                               "workspace folder was given to put them in")
-        problem = pl.concat_str(
-            [pl.when(pl.col(c.name)).then(pl.lit(f"{c.kind} ({c.shown}): ")
-                                          + _shown(c.source, raw_schema).fill_null("<empty>"))
-             for c in checks], separator="; ", ignore_nulls=True)
+        problem = pl.concat_str([pl.when(pl.col(c.name)).then(_problem_text(c, raw_schema)) for c in checks],
+                                separator="; ", ignore_nulls=True)
         write_quarantine(rows.filter(bad).select(
             pl.col(FILE).alias("source_file"), pl.col(ROW).alias("source_row"),
             *(pl.col(c).cast(pl.String) for c in source_columns), problem.alias("problem")), quarantine)
@@ -260,8 +258,9 @@ def _stage(spec: SourceSpec, raw: RawSource, channels: set[str] | None, window: 
     if BAD_LINE_COLUMN in schema:  # a line set apart as too long or holding NUL bytes: that is its problem
         marker = pl.col(BAD_LINE_COLUMN)
         checks = [dataclasses.replace(c, flag=c.flag & marker.is_null()) for c in checks]
-        checks.append(Check("line_too_long", "(line)", BAD_LINE_COLUMN, marker.str.contains(":long:").fill_null(False)))
-        checks.append(Check("nul_bytes", "(line)", BAD_LINE_COLUMN, marker.str.contains(":nul:").fill_null(False)))
+        for kind, tag in (("line_too_long", "long:"), ("nul_bytes", "nul:")):
+            flag = marker.str.starts_with(BAD_LINE + tag).fill_null(False)
+            checks.append(Check(kind, "(line)", BAD_LINE_COLUMN, flag))
     staged = frame.with_columns(v.alias(f"_wb_c:{k}") for k, v in parsed.items())
     for column in CONTACT_SCHEMA:  # unmapped canonical columns: null, so later steps can name them
         if column not in parsed:
@@ -321,6 +320,14 @@ def _refuse_bad_constants(spec: SourceSpec, staged: pl.LazyFrame, checks: list[C
     if wrong:
         raise SourceError(f"source '{spec.id}': " + "; ".join(
             f"the constant {c.column}={spec.constants[c.column]!r} {PROBLEMS[c.kind]}" for c in wrong))
+
+
+def _problem_text(check: Check, schema: dict[str, pl.DataType]) -> pl.Expr:
+    """What the quarantine file says of one problem: ``"negative_cost (kosten): -2"``."""
+    if check.source == BAD_LINE_COLUMN:
+        unit = " bytes long" if check.kind == "line_too_long" else " NUL byte(s)"
+        return pl.lit(f"{check.kind}: ") + pl.col(BAD_LINE_COLUMN).str.extract(r":(\d+)$") + pl.lit(unit)
+    return pl.lit(f"{check.kind} ({check.shown}): ") + _shown(check.source, schema).fill_null("<empty>")
 
 
 def _shown(source: str, schema: dict[str, pl.DataType]) -> pl.Expr:

@@ -143,6 +143,10 @@ def prepare_csv(path: Path, *, encoding: str | None = None, separator: str | Non
     else:
         readable = _copy(path, encoding, scratch, line_limit)
     sample = _sample(readable)
+    if sample.startswith(f"{BAD_LINE}long:"):
+        length = int(sample.partition("\n")[0].rpartition(":")[2])
+        raise TextFileError(f"{path}: the first line is {length:,} bytes long, more than a line may be "
+                            f"({line_limit:,} bytes): this is no CSV file with a header")
     separator = separator_option(separator)
     chosen = separator or _sniff_separator(sample, quote_char) or ","
     header = _header(sample, chosen, quote_char)
@@ -240,6 +244,7 @@ def _scan_utf8(path: Path, line_limit: int, *, strict: bool) -> str:
             seen_non_ascii = seen_non_ascii or not chunk.isascii()
             scanner.feed(chunk)
             offset += len(chunk)
+    scanner.close()
     return "bad lines" if scanner.bad_lines else "clean"
 
 
