@@ -153,11 +153,9 @@ def test_mine_conformance_scores_only_customers_on_enough_reasons(demo):
 
 
 def test_mine_an_xes_log(tmp_path):
-    from model_fixtures import REAL_LOGS
+    from real_logs import real_log
 
-    log = REAL_LOGS / "helpdesk.xes.gz"
-    if not log.exists():
-        pytest.skip(f"{log} is not there")
+    log = real_log("helpdesk.xes.gz")
     out = tmp_path / "dfg.csv"
     output = run("mine", log, "--out", out).output
     assert "16,768 transitions" in output  # 21,348 events − 4,580 cases
