@@ -133,26 +133,28 @@ def load_source(spec: SourceSpec, *, channels: set[str] | None = None, crosswalk
     if not check:
         return LoadResult(_good_rows(spec, rows, bad, ignored, crosswalk), None, plan)
 
-    summary = rows.select(
-        pl.len().alias("read"), bad.sum().alias("bad"), ignored.sum().alias("ignored"),
-        unmapped.sum().alias("unmapped"), *(pl.col(c.name).sum().alias(c.name) for c in checks),
-    )
-    blanks = staged.select(blank.sum().alias("blank"))
-    examples = [
-        rows.filter(pl.col(c.name)).head(EXAMPLES)
-        .select(pl.col(FILE), pl.col(ROW), _shown(c.source, raw_schema).alias("value"),
-                (pl.lit(None) if c.source == BAD_LINE_COLUMN else pl.col(f"_wb_c:{c.column}"))
-                .cast(pl.String).alias("parsed"))
+    kept = ~blank  # one pass in the streaming engine, per source code (few): memory stays flat
+    customer = pl.col("_wb_c:customer_id")
+    per_code = _collect(spec, raw, staged.group_by(code.alias("source_code")).agg(
+        kept.sum().alias("read"), blank.sum().alias("blank"), (kept & bad).sum().alias("bad"),
+        (kept & ignored).sum().alias("ignored"), (kept & unmapped).sum().alias("unmapped"),
+        customer.filter(kept & unmapped).n_unique().alias("customers"),
+        *((kept & pl.col(c.name)).sum().alias(c.name) for c in checks),
+    ))
+    totals = per_code.drop("source_code", "customers").sum().row(0, named=True)
+    blank_count = totals["blank"]
+    found = [
+        _collect(spec, raw, rows.filter(pl.col(c.name)).head(EXAMPLES).select(
+            pl.col(FILE), pl.col(ROW), _shown(c.source, raw_schema).alias("value"),
+            (pl.lit(None) if c.source == BAD_LINE_COLUMN else pl.col(f"_wb_c:{c.column}"))
+            .cast(pl.String).alias("parsed")))
+        if totals[c.name] else None
         for c in checks
     ]
-    codes = rows.filter(unmapped).select(code.alias("source_code"),
-                                         pl.col("_wb_c:customer_id").alias("customer_id"))
-    try:
-        results = pl.collect_all([summary, blanks, crosswalk.unmapped_query(codes), *examples])
-    except pl.exceptions.PolarsError as error:
-        raise SourceError(locate_read_error(spec, raw, error)) from None
-    totals, blank_count, unmapped_codes, found = results[0].row(0, named=True), results[1].item(), \
-        results[2], results[3:]
+    unmapped_codes = (per_code.filter(pl.col("unmapped") > 0)
+                      .select("source_code", pl.col("unmapped").cast(pl.Int64).alias("contacts"),
+                              pl.col("customers").cast(pl.Int64))
+                      .sort(["contacts", "source_code"], descending=[True, False]))
 
     report = LoadReport(
         source=spec.id, location=_safe_location(spec), row_unit=raw.row_unit, on_bad_rows=spec.on_bad_rows,
@@ -178,6 +180,14 @@ def load_source(spec: SourceSpec, *, channels: set[str] | None = None, crosswalk
         clear_quarantine(quarantine)  # left by an earlier load of this source; its rows are no longer bad
 
     return LoadResult(_good_rows(spec, rows, bad, ignored, crosswalk), report, plan)
+
+
+def _collect(spec: SourceSpec, raw: RawSource, query: pl.LazyFrame) -> pl.DataFrame:
+    """Run one query over the source in the streaming engine; a reader's error becomes one located sentence."""
+    try:
+        return query.collect(engine="streaming")
+    except pl.exceptions.PolarsError as error:
+        raise SourceError(locate_read_error(spec, raw, error)) from None
 
 
 def _good_rows(spec: SourceSpec, rows: pl.LazyFrame, bad: pl.Expr, ignored: pl.Expr,
@@ -341,7 +351,7 @@ def _problem_counts(checks, totals, found, channels, window) -> dict[str, Proble
     out: dict[str, ProblemCount] = {}
     for check, sample in zip(checks, found, strict=True):
         count = totals[check.name]
-        if not count:
+        if not count or sample is None:
             continue
         examples = [
             BadRow(file=row[FILE], row=row[ROW], column=check.shown, value=row["value"],
