@@ -51,7 +51,7 @@ from workbench.sources.crosswalk import Crosswalk
 from workbench.sources.quarantine import clear_quarantine, quarantine_path, write_quarantine
 from workbench.sources.report import BadRow, LoadReport, ProblemCount, SourceRejected
 from workbench.sources.spec import XES_DEFAULT_MAPPING, SourceSpec
-from workbench.sources.textfile import BAD_LINE, LINE_LIMIT, separator_hint
+from workbench.sources.textfile import BAD_LINE, LINE_LIMIT, separator_hint, separator_option
 
 #: Every kind of bad row, and what the user is told about the offending value.
 PROBLEMS = {
@@ -217,7 +217,8 @@ def _stage(spec: SourceSpec, raw: RawSource, channels: set[str] | None, window: 
     if missing:
         raise SourceError(f"{spec.location}: " + "; ".join(
             f"no column '{s}' (mapped to {c}){did_you_mean(s, source_columns)}" for c, s in missing.items())
-            + f". The columns are: {', '.join(source_columns)}{_separator_hint(spec, source_columns)}")
+            + f". The columns are: {', '.join(source_columns)}"
+            + (f"; {hint}" if (hint := _separator_hint(spec, source_columns)) else ""))
     _refuse_uncovered(spec, plan, source_columns)
     frame = raw.frame.with_columns(pl.lit(v).alias(CONSTANT + c) for c, v in spec.constants.items())
     sources.update({c: CONSTANT + c for c in spec.constants})
@@ -298,25 +299,26 @@ def _refuse_uncovered(spec: SourceSpec, plan: ColumnPlan, source_columns: list[s
     survey = spec.content == "survey" and not any(plan.covers(c) for c in SURVEY_RANGES)
     if not missing and not survey:
         return
+    if hint := _separator_hint(spec, source_columns):
+        raise SourceError(f"{spec.location}: {hint}")
     parts = []
-    if missing:
-        parts.append(f"no column for {', '.join(missing)}: none is named so (or by a usual alias); map one with "
-                     + ", ".join(f"`--map {c}=COLUMN`" for c in missing)
-                     + (" or give a constant (`--const channel=phone`)" if "channel" in missing else ""))
+    unnamed = [c for c in missing if c not in plan.ambiguous]
+    if unnamed:
+        parts.append(f"no column for {', '.join(unnamed)}: none is named so (or by a usual alias); map one with "
+                     + ", ".join(f"`--map {c}=COLUMN`" for c in unnamed)
+                     + (" or give a constant (`--const channel=phone`)" if "channel" in unnamed else ""))
+    for column in missing:
+        if column in plan.ambiguous:
+            parts.append(f"{column} could be {' or '.join(repr(c) for c in plan.ambiguous[column])}: choose with "
+                         f"`--map {column}=COLUMN`")
     if survey:
         parts.append("a survey source needs at least one of nps, ces, csat: map one (`--map nps=COLUMN`)")
-    for column, candidates in plan.ambiguous.items():
-        parts.append(f"{column} could be {' or '.join(repr(c) for c in candidates)}: choose with "
-                     f"`--map {column}=COLUMN`")
-    raise SourceError(f"{spec.location}: " + "; ".join(parts) + f". The columns are: {', '.join(source_columns)}"
-                      + _separator_hint(spec, source_columns))
+    raise SourceError(f"{spec.location}: " + "; ".join(parts) + f". The columns are: {', '.join(source_columns)}")
 
 
 def _separator_hint(spec: SourceSpec, source_columns: list[str]) -> str:
     if spec.kind != "csv":
         return ""
-    from workbench.sources.textfile import separator_option
-
     return separator_hint(source_columns, separator_option(spec.options.get("separator")) or ",")
 
 

@@ -106,5 +106,6 @@ class SourceRejected(InputError):
         self.report = report
         super().__init__(
             f"source '{report.source}' rejected: {report.rows_bad} bad row(s) of {report.rows_read}; nothing "
-            "was loaded. Fix them, or set on_bad_rows='quarantine' to set them aside.\n" + str(report)
+            "was loaded. Fix them, or set them aside with on_bad_rows='quarantine' (`--on-bad-rows quarantine`).\n"
+            + str(report)
         )

@@ -96,8 +96,8 @@ def separator_option(value: str | None) -> str | None:
 def separator_hint(columns: list[str], separator: str) -> str:
     """When a header read as one column holds another separator: the option to add, else ``""``.
 
-    >>> separator_hint(["customer;timestamp;channel"], ",")
-    "; the header reads as one column, so the separator is probably ';': add `--option separator=;`"
+    >>> separator_hint(["customer;timestamp;channel"], ",")[-55:]
+    "the separator is probably ';': add `--option separator=;`"
     """
     if len(columns) != 1:
         return ""
@@ -105,8 +105,9 @@ def separator_hint(columns: list[str], separator: str) -> str:
     best = max(counts, key=counts.get) if counts else None
     if not best or not counts[best]:
         return ""
-    return (f"; the header reads as one column, so the separator is probably {SEPARATOR_NAMES[best]}: "
-            f"add `--option separator={SEPARATOR_OPTION[best]}`")
+    shown = columns[0] if len(columns[0]) <= 60 else columns[0][:59] + "…"
+    return (f"the header reads as one column ({shown!r}), so the separator is probably "
+            f"{SEPARATOR_NAMES[best]}: add `--option separator={SEPARATOR_OPTION[best]}`")
 
 
 def prepare_csv(path: Path, *, encoding: str | None = None, separator: str | None = None, quote_char: str = '"',
