@@ -96,7 +96,7 @@ def separator_option(value: str | None) -> str | None:
 def separator_hint(columns: list[str], separator: str) -> str:
     """When a header read as one column holds another separator: the option to add, else ``""``.
 
-    >>> separator_hint(["customer;timestamp;channel"], ",")[-55:]
+    >>> separator_hint(["customer;timestamp;channel"], ",")[-57:]
     "the separator is probably ';': add `--option separator=;`"
     """
     if len(columns) != 1:
