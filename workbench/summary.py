@@ -26,7 +26,8 @@ def summarise(ws, *, top: int = 5) -> str:
     ]
     sources = list_sources(ws.store)
     if not sources:
-        lines.append("data       no contact data yet (see `workbench sources add`)")
+        lines.append("data       no contact data: declare a source with `workbench sources add` (or generate demo "
+                     "data with `workbench generate WORKSPACE`)")
         return "\n".join(lines)
     data = ws.dataset(model)
     total = data.measure([], ["volume", "customers", "cost", "nps", "repeat_rate"])

@@ -146,8 +146,9 @@ class Workspace:
         specs = list_sources(self.store)
         files = [f for s in specs if s.kind != "sql" for f in _source_files(self.path, s.location)]
         channels = sorted((c.id, c.digital) for c in model.channels.values())
+        window = self.store.get_setting("sources.timestamp_window", None)  # which rows are bad rows
         return fingerprint([s.to_dict() for s in specs], files, get_crosswalk(self.store).targets, channels,
-                           "contacts/1")
+                           window, "contacts/1")
 
     def extra_dimensions(self) -> tuple[str, ...]:
         """The extra dimensions (brand, country …) the declared sources keep, in declaration order."""

@@ -1,16 +1,15 @@
 """Mining: hand-computed DFG, variants and channel switches; the two real logs against pm4py."""
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
+from real_logs import real_log
 
 from workbench.analysis.mining import channel_switches, directly_follows, variants, with_level
 from workbench.sources.xes import read_xes
 
-REAL = Path(__file__).parents[2].parent / "shared/data/real"
 T0 = datetime(2026, 1, 1)
 
 
@@ -122,9 +121,7 @@ def test_lazy_input_gives_the_same_result():
 
 @pytest.fixture(scope="module", params=["helpdesk.xes.gz", "bpic2012.xes.gz"])
 def real(request):
-    path = REAL / request.param
-    if not path.exists():
-        pytest.skip(f"real event log {path} is absent (it lives in ../shared/data/real of the repo root)")
+    path = real_log(request.param)
     pm4py = pytest.importorskip("pm4py")
     log = read_xes(path)
     formatted = pm4py.format_dataframe(log.to_pandas(), case_id="case_id", activity_key="activity",

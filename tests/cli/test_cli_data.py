@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import re
 from pathlib import Path
 
@@ -153,11 +155,9 @@ def test_mine_conformance_scores_only_customers_on_enough_reasons(demo):
 
 
 def test_mine_an_xes_log(tmp_path):
-    from model_fixtures import REAL_LOGS
+    from real_logs import real_log
 
-    log = REAL_LOGS / "helpdesk.xes.gz"
-    if not log.exists():
-        pytest.skip(f"{log} is not there")
+    log = real_log("helpdesk.xes.gz")
     out = tmp_path / "dfg.csv"
     output = run("mine", log, "--out", out).output
     assert "16,768 transitions" in output  # 21,348 events − 4,580 cases
@@ -213,3 +213,180 @@ def test_a_workspace_kpi_declared_in_yaml_is_stored_and_measured(demo, tmp_path)
     assert "unknown value 'avg'" in run("kpis", demo, "--add", bad, code=1).output
     run("kpis", demo, "--remove", "phone_complaints")
     assert "phone_complaints" not in run("kpis", demo).output
+
+
+# -- sources with less ceremony, generate, tables that fit ---------------------------------------------
+def run_env(*args: str | Path, code: int = 0, columns: int | None = None):
+    """Run the CLI; stdout alone (for csv and json) is ``result.stdout``."""
+    env = {"COLUMNS": str(columns)} if columns else None
+    result = runner.invoke(app, [str(a) for a in args], env=env)
+    assert result.exit_code == code, f"exit {result.exit_code}:\n{result.output}\n{result.exception!r}"
+    return result
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> Path:
+    """A telecom workspace whose data `workbench generate` made and declared."""
+    path = tmp_path_factory.mktemp("small") / "ws"
+    run("new", path, "--template", "telecom")
+    run("generate", path, "--events", "4000", "--seed", "5")
+    return path
+
+
+def test_a_semicolon_csv_with_canonical_names_loads_without_map_or_option(tmp_path):
+    ws = tmp_path / "ws"
+    run("new", ws, "--template", "telecom")
+    csv = tmp_path / "contacts.csv"
+    csv.write_text("customer_id;timestamp;channel;source_code;segment\n"
+                   "c1;2026-03-01 10:00;phone;BILL_Q;young-families\nc2;2026-03-02 11:00;web;BILL_Q;\n",
+                   encoding="utf-8")
+    output = run("sources", "add", ws, "--id", "x", "--kind", "csv", "--location", csv).output
+    assert "2 row(s) read, 2 kept" in output and "source 'x' added" in output
+    assert "read: encoding UTF-8 (detected), separator ';' (detected)" in output
+    assert "columns: customer_id, timestamp, channel, source_code, segment (same name)" in output
+    from workbench.sources.registry import list_sources
+
+    [spec] = list_sources(Workspace.open(ws).store)  # stored with what it found, so it cannot drift
+    assert spec.mapping == {c: c for c in ("customer_id", "timestamp", "channel", "source_code", "segment")}
+    assert spec.options == {}
+
+
+def test_a_dutch_export_loads_by_its_headers(tmp_path):
+    ws = tmp_path / "ws"
+    run("new", ws, "--template", "telecom")
+    csv = tmp_path / "export.csv"
+    csv.write_bytes("Klantnummer;Datum;Kanaal;Reden;Kosten;Klacht;Merk\n"
+                    "K1;2026-03-01 10:00;phone;BILL_Q;1,50;ja;Café\n".encode("cp1252"))
+    output = run("sources", "add", ws, "--id", "export", "--kind", "csv", "--location", csv,
+                 "--option", "decimal_comma=true").output
+    assert "encoding cp1252 (detected)" in output
+    assert ("customer_id ← 'Klantnummer', timestamp ← 'Datum', channel ← 'Kanaal', source_code ← 'Reden', "
+            "cost ← 'Kosten', complaint ← 'Klacht' (alias); not used: Merk") in output
+
+
+def test_adding_a_taken_id_is_refused_before_anything_is_read(small, tmp_path):
+    csv = tmp_path / "calls.csv"
+    csv.write_text("customer_id,timestamp,channel,source_code\nc1,2026-01-05,fax,X\n")
+    quarantine = small / "quarantine" / "generated.parquet"
+    output = run("sources", "add", small, "--id", "generated", "--kind", "csv", "--location", csv,
+                 "--on-bad-rows", "quarantine", code=1).output
+    assert "a source 'generated' is already registered" in output
+    assert not quarantine.exists()  # the registered source's quarantine was not touched
+
+
+def test_metrics_without_contact_data_says_so(tmp_path):
+    run("new", tmp_path / "ws", "--template", "telecom")
+    result = run("metrics", tmp_path / "ws", code=1)
+    assert result.output.strip() == "error: no contact data: declare a source with `workbench sources add`"
+
+
+def test_generate_into_a_workspace_declares_its_source_and_crosswalk(small, tmp_path):
+    ws = Workspace.open(small)
+    from workbench.sources.registry import get_crosswalk, list_sources
+
+    assert [s.id for s in list_sources(ws.store)] == ["generated"]
+    targets = get_crosswalk(ws.store).targets
+    raw = pl.read_parquet(small / "data" / "generated", hive_partitioning=True)
+    assert raw.height == 4000
+    expected = raw.with_columns(pl.col("source_code").replace_strict(targets, default=None).alias("reason")) \
+        .filter(pl.col("reason").ne_missing("ignore"))
+    out = tmp_path / "by-channel.csv"
+    run("metrics", small, "--by", "channel", "--kpi", "volume", "--out", out)
+    got = pl.read_csv(out).sort("channel")
+    assert got["volume"].to_list() == expected.group_by("channel").len().sort("channel")["len"].to_list()
+    again = run("generate", small, "--events", "100", code=1).output
+    assert f"generate it anew with `workbench generate {small} --overwrite`" in again
+    inside = run("generate", small / "data", "--events", "100", code=2).output
+    assert f"generate into the workspace itself, which also declares the data as a source: " \
+           f"`workbench generate {small.resolve()}`" in inside
+
+
+def _widths(output: str) -> int:
+    return max(map(len, output.splitlines()))
+
+
+@pytest.mark.parametrize("command", [
+    ("metrics", "{ws}", "--by", "reason,channel", "--period", "month"),
+    ("crosswalk", "{ws}"),
+    ("crosswalk", "{ws}", "--unmapped"),
+    ("sources", "list", "{ws}"),
+    ("priorities", "{ws}", "--level", "journey"),
+    ("impact", "{ws}", "--system", "crm"),
+    ("dependencies", "{ws}", "--journey", "i-move-house"),
+    ("mine", "{ws}", "--conformance", "i-move-house"),
+])
+def test_every_table_fits_an_80_column_terminal(small, command):
+    output = run_env(*(part.format(ws=small) for part in command), columns=80).output
+    assert _widths(output) <= 80, output
+    assert "┃" in output  # a table was drawn
+    wide = run_env(*(part.format(ws=small) for part in command), columns=200).output
+    assert _widths(wide) <= 200
+    columns = 0
+    for line in output.splitlines():  # every row of every table has its table's columns
+        if line.startswith("┃"):
+            columns = line.count("┃")
+        elif line.startswith("│"):
+            assert line.count("│") == columns, line
+
+
+@pytest.mark.parametrize(("command", "rows"), [
+    (("metrics", "{ws}", "--by", "reason,channel", "--period", "month"), lambda d: min(len(d), 200)),
+    (("crosswalk", "{ws}"), len),
+])
+def test_a_row_is_one_line_however_long_its_labels(small, command, rows):
+    parts = [part.format(ws=small) for part in command]
+    data = json.loads(run_env(*parts, "--format", "json").stdout)
+    output = run_env(*parts, columns=80).output
+    assert sum(line.startswith("│") for line in output.splitlines()) == rows(data)
+    assert "…" in output  # some labels were cut to fit
+
+
+def test_long_labels_are_cut_with_an_ellipsis(small):
+    output = run_env("crosswalk", small, "--columns", "label,source_code", columns=40).output
+    assert _widths(output) <= 40 and "…" in output
+    header = next(line for line in output.splitlines() if line.startswith("┃"))
+    assert header.index("label") < header.index("source_code")  # the order asked for
+
+
+def test_csv_and_json_parse_back_to_the_frame(small, tmp_path):
+    out = tmp_path / "m.parquet"
+    run("metrics", small, "--by", "segment,channel", "--out", out)
+    frame = pl.read_parquet(out)
+    csv = run_env("metrics", small, "--by", "segment,channel", "--format", "csv", columns=80).stdout
+    assert pl.read_csv(io.StringIO(csv), schema=frame.schema).equals(frame)
+    as_json = run_env("metrics", small, "--by", "segment,channel", "--format", "json").stdout
+    assert pl.DataFrame(json.loads(as_json), schema=frame.schema).equals(frame)
+    chosen = run_env("metrics", small, "--by", "channel", "--format", "csv", "--columns", "volume,channel").stdout
+    assert chosen.splitlines()[0] == "volume,channel"
+
+
+def test_csv_of_several_tables_and_json_by_name(small):
+    output = run_env("impact", small, "--system", "crm", "--format", "json").stdout
+    tables = json.loads(output)
+    assert list(tables) == ["totals", "reasons", "journeys", "segments"]
+    assert tables["totals"][0]["contacts"] == sum(r["volume"] for r in tables["reasons"])
+    csv = run_env("impact", small, "--system", "crm", "--format", "csv").stdout
+    blocks = {b.split("\n", 1)[0]: b.split("\n", 1)[1] for b in csv.strip().split("\n\n")}
+    assert list(blocks) == ["# totals", "# reasons", "# journeys", "# segments"]
+    assert pl.read_csv(io.StringIO(blocks["# totals"]))["contacts"].item() == tables["totals"][0]["contacts"]
+
+
+def test_priorities_csv_keeps_prose_off_stdout(small, tmp_path):
+    out = tmp_path / "p.parquet"
+    result = run_env("priorities", small, "--top", "5", "--format", "csv", "--out", out)
+    got = pl.read_csv(io.StringIO(result.stdout))
+    assert got["rank"].to_list() == [1, 2, 3, 4, 5]
+    assert got["score"].to_list() == pytest.approx(pl.read_parquet(out)["score"].head(5).to_list())
+    assert "ranks 1st" in result.stderr and "wrote" in result.stderr
+
+
+def test_unknown_columns_and_formats_are_usage_errors(small):
+    assert "did you mean 'volume'" in run("metrics", small, "--columns", "volme", code=2).output
+    assert "--format must be one of table, csv, json" in run("crosswalk", small, "--format", "xml", code=2).output
+    assert "no column 'nothing'" in run("impact", small, "--system", "crm", "--columns", "nothing", code=2).output
+
+
+def test_user_text_prints_literally(small):
+    run("crosswalk", small, "--set", "[bold]X:smile:=pay-bill")
+    output = run_env("crosswalk", small, "--columns", "source_code", columns=120).output
+    assert "[bold]X:smile:" in output

@@ -133,8 +133,9 @@ def test_workshop_sheet_adds_a_journey(tmp_path):
 
 def test_info_summarises(tmp_path):
     run("new", tmp_path / "ws", "--template", "public-sector")
-    output = run("info", tmp_path / "ws").output
-    assert "61 contact reasons" in output and "0 errors" in output and "no contact data yet" in output
+    output = run("info", tmp_path / "ws", code=1).output  # the summary, and exit 1: there is no contact data yet
+    assert "61 contact reasons" in output and "0 errors" in output
+    assert "no contact data: declare a source with `workbench sources add`" in output
 
 
 def test_suggest_ranks_the_linked_reason_first_for_most_steps(tmp_path):

@@ -90,17 +90,22 @@ def test_cp1252_file_read_with_the_encoding_option(tmp_path):
     assert got["merk"].to_list() == ["Café", "Œuvre €"]
 
 
-def test_broken_encoding_names_file_byte_and_line(tmp_path):
+@pytest.mark.parametrize("given", [None, "utf-8"])
+def test_broken_encoding_names_file_byte_and_line(tmp_path, given):
+    """UTF-8 text ('Crème') then a byte that is not UTF-8: a file mixing encodings, not a cp1252 file."""
     path = tmp_path / "calls.csv"
-    data = DUTCH.encode("utf-8") + b"K3;06-01-2026 10:00;web;ADR;1;1;ja;Caf" + b"\xe9\n"
+    data = (DUTCH.replace("Alfa", "Crème").encode("utf-8")
+            + b"K3;06-01-2026 10:00;web;ADR;1;1;ja;Caf" + b"\xe9\n")
     path.write_bytes(data)
     offset = data.index(b"\xe9")
+    options = {"separator": ";", "decimal_comma": True, **({"encoding": given} if given else {})}
     with pytest.raises(SourceError) as caught:
-        load_source(dutch_spec(path), channels=CHANNELS)
+        load_source(dutch_spec(path, options=options), channels=CHANNELS)
     message = str(caught.value)
     assert str(path) in message
     assert f"at byte {offset} (line 4)" in message
     assert "'encoding'" in message
+    assert ("mixes two encodings" in message) == (given is None)
 
 
 def test_broken_encoding_found_across_read_chunks(tmp_path):

@@ -87,7 +87,7 @@ def test_excel_unknown_sheet_suggests_one(tmp_path):
 def test_excel_that_is_not_a_workbook(tmp_path):
     path = tmp_path / "survey.xlsx"
     path.write_text("not a workbook")
-    with pytest.raises(SourceError, match="cannot be read as a spreadsheet"):
+    with pytest.raises(SourceError, match=r"survey.xlsx: this is a text file, not an Excel workbook"):
         load_source(excel_spec(path, "Datum"), channels=CHANNELS)
 
 

@@ -51,14 +51,11 @@ def test_xes_defaults_map_case_and_activity():
     [
         ({"mapping": {**CALLS, "custmer_id": "X"}}, "'custmer_id' is neither a canonical column"),
         ({"mapping": {**CALLS, "custmer_id": "X"}}, "did you mean 'customer_id'"),
-        ({"mapping": {"customer_id": "KlantNr", "timestamp": "Datum"}}, "'source_code' is required"),
-        ({"constants": {}}, "'channel' is required"),
         ({"id": "Call Centre"}, "slug like 'call-centre'"),
         ({"kind": "cvs"}, "did you mean 'csv'"),
         ({"timezone": "Europe/Amsterdm"}, "not an IANA time zone"),
         ({"options": {"seperator": ";"}}, "did you mean 'separator'"),
         ({"on_bad_rows": "drop"}, "on_bad_rows 'drop'"),
-        ({"content": "survey"}, "at least one of nps, ces, csat"),
         ({"mapping": {**CALLS, "reason": "R"}}, "'reason' comes from the crosswalk"),
     ],
 )

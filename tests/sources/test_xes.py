@@ -7,10 +7,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
+from real_logs import real_log
 
 from workbench.sources.xes import read_xes
-
-REAL = Path(__file__).parents[2].parent / "shared/data/real"
 
 SMALL = """<?xml version="1.0" encoding="utf-8" ?>
 <log xes.version="1849-2016" xmlns="http://www.xes-standard.org/">
@@ -113,11 +112,6 @@ def test_bad_files(tmp_path, content, message):
     assert "bad.xes" in str(error.value)
 
 
-def real_log(name: str) -> Path:
-    path = REAL / name
-    if not path.exists():
-        pytest.skip(f"real event log {path} is absent (it lives in ../shared/data/real of the repo root)")
-    return path
 
 
 @pytest.mark.parametrize(("name", "cases", "events"),

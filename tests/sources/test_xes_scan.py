@@ -6,12 +6,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
+from real_logs import real_log
 
 import workbench.sources.xes as xes
 import workbench.sources.xes_scan as xes_scan
 from workbench.sources.xes import read_xes
 
-REAL = Path(__file__).parents[2].parent / "shared/data/real"
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<!-- a comment -->\n<log xmlns="http://www.xes-standard.org/">'
 EVENT = '<event><string key="concept:name" value="{a}"/><date key="time:timestamp" value="{t}"/></event>'
 
@@ -167,9 +167,7 @@ def test_scan_and_parser_locate_missing_and_bad_values_alike(tmp_path, body, mes
 
 @pytest.mark.parametrize("name", ["helpdesk.xes.gz", "bpic2012.xes.gz"])
 def test_real_logs_scan_to_the_parsers_frame(name):
-    path = REAL / name
-    if not path.exists():
-        pytest.skip(f"real event log {path} is absent (it lives in ../shared/data/real of the repo root)")
+    path = real_log(name)
     assert scanned(path)
     options = {"attributes": ["org:resource", "case:concept:name", "case:AMOUNT_REQ", "customer"]}
     assert_frame_equal(read_xes(path, **options), parsed(path, **options))

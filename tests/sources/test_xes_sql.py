@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 
 import polars as pl
 import pytest
+from real_logs import real_log_path
 from sqlalchemy import create_engine, text
 
-from tests.conftest import REAL_LOGS
 from workbench.sources import Crosswalk, SourceError, SourceSpec, load_source
 
 UTC = UTC
-HELPDESK = REAL_LOGS / "helpdesk.xes.gz"
-BPIC2012 = REAL_LOGS / "bpic2012.xes.gz"
+HELPDESK = real_log_path("helpdesk.xes.gz")  # shipped in tests/data
+BPIC2012 = real_log_path("bpic2012.xes.gz")  # only where ../shared/data/real is
 
 
 @pytest.mark.skipif(not HELPDESK.exists(), reason="the real helpdesk log is not on this machine")
@@ -32,7 +32,7 @@ def test_helpdesk_log_case_is_customer_activity_is_code():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not BPIC2012.exists(), reason="the real BPIC 2012 log is not on this machine")
+@pytest.mark.skipif(not BPIC2012.exists(), reason=f"the real BPIC 2012 log is not at {BPIC2012} (not in tests/data)")
 def test_bpic2012_log_loads_every_event():
     spec = SourceSpec(
         id="bpic",

@@ -8,7 +8,7 @@ from typing import Annotated
 import polars as pl
 import typer
 
-from workbench.cli._app import OutFile, WorkspacePath, app, fail, open_workspace, out, print_frame, write_out
+from workbench.cli._app import Columns, Format, OutFile, Tables, WorkspacePath, app, fail, open_workspace, write_out
 
 PERCENT, POINTS, EUROS = "{:.1%}", "{:+.0f}", "€{:,.0f}"
 
@@ -31,10 +31,13 @@ def priorities_cmd(
     segment: Annotated[list[str] | None, typer.Option(help="Only these segments (repeatable).")] = None,
     channel: Annotated[list[str] | None, typer.Option(help="Only these channels (repeatable).")] = None,
     out_file: OutFile = None,
+    columns: Columns = None,
+    format_: Format = "table",
 ) -> None:
     """Rank reasons, journeys, channels, processes or systems by a transparent priority score."""
     from workbench.analysis.priority import PriorityWeights, explain, priorities
 
+    tables = Tables(format_, columns)
     ws, model, events = _workspace_events(path)
     weights = PriorityWeights.from_dict(ws.store.get_setting("priority.weights", {}))
     try:
@@ -43,19 +46,22 @@ def priorities_cmd(
         raise fail(f"error: {exc}", 2) from None
     shown = frame.head(top) if top else frame
     contribution = [c for c in frame.columns if c.startswith("contribution_")]
-    table = shown.select("rank", "label", pl.col("score").round(1),
-                         *(pl.col(c).round(1).alias(f"{c.removeprefix('contribution_')} pts") for c in contribution),
-                         *(c for c in ("volume", "cost", "nps", "repeat_rate") if c in frame.columns))
-    print_frame(table, title=f"priority of {frame.height} {level}s (points per factor; weights: "
-                             f"{', '.join(f'{k} {v:g}' for k, v in weights.factors(level).items())})",
-                formats={"cost": EUROS, "nps": POINTS, "repeat_rate": PERCENT, "score": "{:.1f}"})
+    points = {c: f"{c.removeprefix('contribution_')} pts" for c in contribution}
+    table = shown if format_ != "table" else shown.with_columns(
+        pl.col("score").round(1), *(pl.col(c).round(1).alias(p) for c, p in points.items()))
+    tables.show(table, name="priorities",
+                title=f"priority of {frame.height} {level}s (points per factor; weights: "
+                      f"{', '.join(f'{k} {v:g}' for k, v in weights.factors(level).items())})",
+                formats={"cost": EUROS, "nps": POINTS, "repeat_rate": PERCENT, "score": "{:.1f}"},
+                default=["rank", "label", "score", *points.values(),
+                         *(c for c in ("volume", "cost", "nps", "repeat_rate") if c in frame.columns)])
     totals = frame.select(pl.col("volume").sum(), pl.col("cost").sum()).row(0)
-    out.print(f"all {frame.height} {level}s: {totals[0]:,} contacts, €{totals[1]:,.0f}"
-              + (" (journeys overlap: a contact counts toward every journey using its reason)"
-                 if level == "journey" else ""), markup=False)
+    tables.note(f"all {frame.height} {level}s: {totals[0]:,} contacts, €{totals[1]:,.0f}"
+                + (" (journeys overlap: a contact counts toward every journey using its reason)"
+                   if level == "journey" else ""))
     for row in shown.head(3).iter_rows(named=True):
-        out.print("• " + explain(row), markup=False)
-    write_out(frame, out_file, sheet="priorities")
+        tables.note("• " + explain(row))
+    write_out(frame, out_file, sheet="priorities", tables=tables)
 
 
 @app.command("impact")
@@ -65,25 +71,32 @@ def impact_cmd(
     process: Annotated[list[str] | None, typer.Option(help="A back-office process id (repeatable).")] = None,
     channel: Annotated[list[str] | None, typer.Option(help="A channel to be closed (repeatable).")] = None,
     out_file: OutFile = None,
+    columns: Columns = None,
+    format_: Format = "table",
 ) -> None:
     """What a change to IT systems or processes (or closing a channel) hits: reasons, journeys, customers."""
     from workbench.analysis.impact import impact
 
+    tables = Tables(format_, columns, several=True)
     _ws, model, events = _workspace_events(path)
     try:
         result = impact(model, events, systems=system or (), processes=process or (), channels=channel or ())
     except ValueError as exc:
         raise fail(f"error: {exc}", 2) from None
-    print_frame(result.totals, title="affected in all", formats={"cost": EUROS, "nps": POINTS})
-    print_frame(result.reasons.drop("reason"), title="contact reasons hit",
-                formats={"cost": EUROS, "nps": POINTS})
+    money = {"cost": EUROS, "nps": POINTS}
+    tables.show(result.totals, name="totals", title="affected in all", formats=money)
+    tables.show(result.reasons, name="reasons", title="contact reasons hit", formats=money,
+                default=[c for c in result.reasons.columns if c != "reason"])
     journeys = result.journeys.group_by("journey_label", maintain_order=True).agg(
         pl.len().alias("steps"), pl.col("step_label").str.join("; ").alias("steps hit"))
-    print_frame(journeys, title="journeys hit (steps linked to those reasons)")
-    print_frame(result.segments.drop("segment"), title="segments hit")
+    tables.show(journeys if format_ == "table" else result.journeys, name="journeys",
+                title="journeys hit (steps linked to those reasons)")
+    tables.show(result.segments, name="segments", title="segments hit",
+                default=[c for c in result.segments.columns if c != "segment"])
+    tables.close()
     if out_file is not None:
         _write_sheets(out_file, {"totals": result.totals, "reasons": result.reasons,
-                                 "journeys": result.journeys, "segments": result.segments})
+                                 "journeys": result.journeys, "segments": result.segments}, tables)
 
 
 @app.command("dependencies")
@@ -91,29 +104,33 @@ def dependencies_cmd(
     path: WorkspacePath,
     journey: Annotated[str, typer.Option(help="The journey id.")],
     out_file: OutFile = None,
+    columns: Columns = None,
+    format_: Format = "table",
 ) -> None:
     """The other way round: the processes and IT systems a journey depends on, through its reasons."""
     from workbench.analysis.impact import dependencies
 
+    tables = Tables(format_, columns)
     ws = open_workspace(path)
     try:
         frame = dependencies(ws.load(), journey)
     except ValueError as exc:
         raise fail(f"error: {exc}", 2) from None
-    print_frame(frame.drop("journey"), title=f"what journey '{journey}' depends on")
-    write_out(frame, out_file, sheet="dependencies")
+    tables.show(frame, name="dependencies", title=f"what journey '{journey}' depends on",
+                default=[c for c in frame.columns if c != "journey"])
+    write_out(frame, out_file, sheet="dependencies", tables=tables)
 
 
-def _write_sheets(path: Path, frames: dict[str, pl.DataFrame]) -> None:
+def _write_sheets(path: Path, frames: dict[str, pl.DataFrame], tables: Tables) -> None:
     """Several tables: sheets of one workbook for .xlsx, else one file per table beside ``path``; all or none."""
     from workbench.interchange.tables import write_tables
 
     written = write_tables(frames, path)
     if path.suffix.lower() == ".xlsx":
-        out.print(f"wrote {len(frames)} sheets to {path}", markup=False)
+        tables.note(f"wrote {len(frames)} sheets to {path}")
         return
     for target, frame in zip(written, frames.values(), strict=True):
-        out.print(f"wrote {frame.height:,} rows to {target}", markup=False)
+        tables.note(f"wrote {frame.height:,} rows to {target}")
 
 
 LOG_SUFFIXES = (".xes", ".gz", ".csv", ".parquet")
@@ -139,11 +156,14 @@ def mine_cmd(
                                                  "a customer's contacts starts a new journey (0: never split).")]
     = 60,
     out_file: OutFile = None,
+    columns: Columns = None,
+    format_: Format = "table",
 ) -> None:
     """Mine actual journeys: directly-follows graph, path variants, and conformance to a designed journey."""
     from workbench.analysis import conformance, directly_follows, order_events, variants, with_level
     from workbench.analysis.conformance import describe_rule
 
+    tables = Tables(format_, columns, several=True)
     model = None
     if source.is_dir():
         _ws, model, events = _workspace_events(source)
@@ -168,11 +188,12 @@ def mine_cmd(
     dfg = dfg.with_columns(pl.col("source").replace(names), pl.col("target").replace(names))
     top_variants = top_variants.with_columns(pl.col("variant").list.eval(pl.element().replace(names)))
     total = dfg["frequency"].sum()
-    print_frame(dfg.head(edges).with_columns((pl.col("median_seconds") / 86400).round(1).alias("median days"))
-                .drop("median_seconds", "mean_seconds"),
-                title=f"directly-follows graph: {dfg.height:,} arcs, {total:,} transitions (top {edges})")
-    print_frame(top_variants, title=f"top {variants_} path variants", formats={"share": PERCENT,
-                                                                               "cumulative_share": PERCENT})
+    days = (pl.col("median_seconds") / 86400).round(1).alias("median days")
+    tables.show(dfg.head(edges).with_columns(days) if format_ == "table" else dfg.head(edges), name="dfg",
+                title=f"directly-follows graph: {dfg.height:,} arcs, {total:,} transitions (top {edges})",
+                default=[c for c in [*dfg.columns, "median days"] if c not in ("median_seconds", "mean_seconds")])
+    tables.show(top_variants, name="variants", title=f"top {variants_} path variants",
+                formats={"share": PERCENT, "cumulative_share": PERCENT})
     sheets = {"dfg": dfg, "variants": top_variants}
     if conformance_:
         if model is None:
@@ -189,27 +210,26 @@ def mine_cmd(
         except ValueError as exc:
             raise fail(f"error: {exc}", 2) from None
         labelled = pl.col("reason").replace(names).alias("reason")
-        print_frame(overall.summary, title=f"conformance to '{model.journeys[conformance_].label}' "
-                                           f"({len(designed)} designed steps)",
-                    formats={"mean_fitness": "{:.2f}", "share_perfect": PERCENT})
-        out.print(describe_rule(rule["min_reasons"], rule["gap_days"], len(set(designed))), markup=False)
+        fitness = {"mean_fitness": "{:.2f}", "share_perfect": PERCENT}
+        tables.show(overall.summary, name="conformance", formats=fitness,
+                    title=f"conformance to '{model.journeys[conformance_].label}' ({len(designed)} designed steps)")
+        tables.note(describe_rule(rule["min_reasons"], rule["gap_days"], len(set(designed))))
         if "cases_touching_only" in overall.summary.columns:
             who = "journeys (customer walks)" if rule["gap_days"] else "customers"
-            out.print(f"{overall.summary['cases_touching_only'].item():,} more {who} touch the journey on fewer "
-                      "reasons: counted as cases_touching_only, not scored (see --min-reasons, --gap-days)",
-                      markup=False)
+            tables.note(f"{overall.summary['cases_touching_only'].item():,} more {who} touch the journey on fewer "
+                        "reasons: counted as cases_touching_only, not scored (see --min-reasons, --gap-days)")
         per_step = overall.per_step.with_columns(labelled)
-        print_frame(per_step, title="where customers deviate, per designed step",
+        tables.show(per_step, name="per_step", title="where customers deviate, per designed step",
                     formats={c: PERCENT for c in per_step.columns if c.startswith("share")})
-        print_frame(overall.extras.with_columns(labelled).head(10), title="extra reasons inside the journey (top 10)",
-                    formats={"share_cases": PERCENT})
-        print_frame(by_segment.summary, title="conformance per segment",
-                    formats={"mean_fitness": "{:.2f}", "share_perfect": PERCENT})
+        tables.show(overall.extras.with_columns(labelled).head(10), name="extras",
+                    title="extra reasons inside the journey (top 10)", formats={"share_cases": PERCENT})
+        tables.show(by_segment.summary, name="per_segment", title="conformance per segment", formats=fitness)
         sheets.update(conformance=overall.summary, per_step=per_step,
                       extras=overall.extras.with_columns(labelled), per_segment=by_segment.summary,
                       per_step_segment=by_segment.per_step.with_columns(labelled), cases=overall.cases)
+    tables.close()
     if out_file is not None:
-        _write_sheets(out_file, sheets)
+        _write_sheets(out_file, sheets, tables)
 
 
 def _min_reasons(text: str) -> int | float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +11,10 @@ import polars as pl
 import typer
 
 from workbench.cli._app import (
+    Columns,
+    Format,
     OutFile,
+    Tables,
     WorkbenchApp,
     WorkspacePath,
     app,
@@ -37,26 +41,76 @@ def _pairs(items: list[str] | None, what: str) -> dict[str, str]:
 
 @app.command("generate")
 def generate_cmd(
-    out_dir: Annotated[Path, typer.Argument(help="Folder for the Parquet files (month=YYYY-MM/part-0.parquet).")],
+    out_dir: Annotated[Path, typer.Argument(help="A workspace folder (the data goes to its data/generated and is "
+                                                 "declared as its source 'generated'), or any other folder for the "
+                                                 "Parquet files (month=YYYY-MM/part-0.parquet) and crosswalk.csv.")],
     events: Annotated[int, typer.Option(help="How many contacts.")] = 1_000_000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
-    template: Annotated[str, typer.Option(help="The life cycle model the data follows.")] = "telecom",
-    overwrite: Annotated[bool, typer.Option(help="Replace data already in the folder.")] = False,
+    template: Annotated[str | None, typer.Option(help="The life cycle model the data follows (default: the "
+                                                      "workspace's own model, or telecom for a folder).")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace data (and, in a workspace, the source 'generated') "
+                                                 "already there.")] = False,
 ) -> None:
     """Generate a demo organisation's contact data (with its own reason codes) and its crosswalk."""
+    from workbench.workspace import CONFIG
+
+    holder = next((p for p in [out_dir.resolve(), *out_dir.resolve().parents] if (p / CONFIG).is_file()), None)
+    if holder is not None and holder != out_dir.resolve():
+        raise fail(f"error: {out_dir} is inside the workspace {holder}; generate into the workspace itself, which "
+                   f"also declares the data as a source: `workbench generate {holder}`", 2)
+    if holder is not None:
+        if template is not None:
+            raise fail(f"error: {out_dir} is a workspace: the data follows its own model; leave out --template "
+                       f"(or generate into another folder: `workbench generate FOLDER --template {template}`)", 2)
+        _generate_into_workspace(out_dir, events=events, seed=seed, overwrite=overwrite)
+        return
     from workbench.sample import generate
     from workbench.sources.crosswalk import Crosswalk
     from workbench.templates import load_template
 
     try:
-        model = load_template(template)
+        model = load_template(template or "telecom")
         result = generate(model, out_dir, events=events, seed=seed, progress=True, overwrite=overwrite)
     except (KeyError, FileExistsError, ValueError) as exc:
-        raise fail(f"error: {exc.args[0]}", 2) from None
+        raise fail(f"error: {str(exc.args[0]).replace('overwrite=True', '--overwrite')}", 2) from None
     crosswalk_file = out_dir / "crosswalk.csv"
     Crosswalk(result.crosswalk).write(crosswalk_file)
     out.print(f"wrote {result.events:,} contacts in {len(result.paths)} monthly files to {out_dir}; "
-              f"crosswalk of {len(result.crosswalk)} codes in {crosswalk_file}", markup=False)
+              f"crosswalk of {len(result.crosswalk)} codes in {crosswalk_file}. Declare them in a workspace made "
+              f"from the {template or 'telecom'} template: `workbench sources add WS --id generated --kind parquet "
+              f"--location {out_dir}` and `workbench crosswalk WS --import {crosswalk_file}`", markup=False)
+
+
+def _generate_into_workspace(path: Path, *, events: int, seed: int, overwrite: bool) -> None:
+    """Generate data that follows the workspace's model into its data/generated; declare source and crosswalk."""
+    from workbench.sample import generate
+    from workbench.sample.declare import GENERATED_SOURCE, declare_generated
+    from workbench.sources.registry import list_sources
+
+    ws = open_workspace(path)
+    model = ws.load()
+    if not model.reasons or not model.channels:
+        raise fail(f"error: the model of {ws.path} has no contact reasons or no channels to generate contacts for; "
+                   "start from a template: `workbench new NEW_FOLDER --template telecom` and "
+                   "`workbench generate NEW_FOLDER`", 1)
+    exists = any(s.id == GENERATED_SOURCE for s in list_sources(ws.store))
+    if exists and not overwrite:
+        raise fail(f"error: {ws.path} already has the source '{GENERATED_SOURCE}'; generate it anew with "
+                   f"`workbench generate {path} --overwrite`, or remove it first: "
+                   f"`workbench sources remove {path} {GENERATED_SOURCE}`", 1)
+    folder = ws.data_dir / GENERATED_SOURCE
+    try:
+        result = generate(model, folder, events=events, seed=seed, progress=True, overwrite=overwrite)
+    except FileExistsError:
+        raise fail(f"error: {folder} already holds contact data; pass --overwrite to replace it", 1) from None
+    except ValueError as exc:
+        raise fail(f"error: {exc}", 2) from None
+    declared = declare_generated(ws.store, model, result, location=str(folder.relative_to(ws.path)),
+                                 replace=exists)
+    kept = f" ({declared.kept} codes were mapped already and keep their mapping)" if declared.kept else ""
+    out.print(f"wrote {result.events:,} contacts in {len(result.paths)} monthly files to {folder}; declared them "
+              f"as the source '{declared.spec.id}' and added {declared.added} codes to the crosswalk{kept}",
+              markup=False)
 
 
 @sources_app.command("add")
@@ -80,7 +134,7 @@ def sources_add(
     """Declare a source once (where it is, how its columns map); it is loaded once to check it first."""
     from workbench.sources.crosswalk import Crosswalk
     from workbench.sources.load import load_source
-    from workbench.sources.registry import add_source, get_crosswalk
+    from workbench.sources.registry import add_source, get_crosswalk, load_options, refuse_taken_id
     from workbench.sources.report import SourceRejected
     from workbench.sources.spec import SourceSpec, SpecError
 
@@ -100,11 +154,13 @@ def sources_add(
                           constants=_pairs(const, "constant"), options=options,
                           extra_dimensions=tuple(dimension or ()), timestamp_format=timestamp_format,
                           timezone=timezone, on_bad_rows=on_bad_rows, content=content)
+        refuse_taken_id(ws.store, spec.id)  # before the load, which would replace its quarantine file
         model = ws.load()
         crosswalk = get_crosswalk(ws.store)
         result = load_source(spec, channels=set(model.channels), crosswalk=crosswalk or Crosswalk(),
-                             workspace_dir=ws.path)
-        add_source(ws.store, spec)
+                             workspace_dir=ws.path, **load_options(ws.store))
+        # stored with the columns it found by name, so a later export with other headers cannot remap silently
+        add_source(ws.store, dataclasses.replace(spec, mapping={**spec.mapping, **result.columns.found_by_name}))
     except SourceRejected as exc:
         raise fail(f"{exc}\nthe source was not added") from None
     except (SpecError, ValueError) as exc:
@@ -122,19 +178,20 @@ def _stored_location(location: str, kind: str, workspace: Path) -> str:
 
 
 @sources_app.command("list")
-def sources_list(path: WorkspacePath) -> None:
+def sources_list(path: WorkspacePath, columns: Columns = None, format_: Format = "table") -> None:
     """The declared sources and their mappings."""
     from workbench.sources.registry import list_sources
 
+    tables = Tables(format_, columns)
     specs = list_sources(open_workspace(path).store)
     if not specs:
-        out.print("no sources yet: add one with `workbench sources add`")
+        tables.note("no sources yet: add one with `workbench sources add`")
         return
-    print_frame(pl.DataFrame({
+    tables.show(pl.DataFrame({
         "id": [s.id for s in specs], "kind": [s.kind for s in specs], "location": [s.location for s in specs],
         "mapping": [", ".join(f"{k}←{v}" for k, v in s.effective_mapping.items()) for s in specs],
         "bad rows": [s.on_bad_rows for s in specs],
-    }))
+    }, schema=dict.fromkeys(["id", "kind", "location", "mapping", "bad rows"], pl.String)), name="sources")
 
 
 @sources_app.command("check")
@@ -170,12 +227,15 @@ def crosswalk_cmd(
                                                                       "sheet (source_code, reason, note).")] = None,
     export_file: Annotated[Path | None, typer.Option("--export", help="Write the crosswalk to .xlsx/.csv.")] = None,
     set_: Annotated[list[str] | None, typer.Option("--set", help="CODE=REASON (or CODE=ignore), repeatable.")] = None,
+    columns: Columns = None,
+    format_: Format = "table",
 ) -> None:
     """Show, edit, import or export the crosswalk from the organisation's reason codes to contact reasons."""
     from workbench.interchange import ImportRejected
     from workbench.sources.crosswalk import Crosswalk
     from workbench.sources.registry import get_crosswalk, set_crosswalk, set_mapping
 
+    tables = Tables(format_, columns)
     ws = open_workspace(path)
     model = ws.load()
     try:
@@ -190,21 +250,21 @@ def crosswalk_cmd(
     crosswalk = get_crosswalk(ws.store)
     if export_file is not None:
         crosswalk.write(export_file)
-        out.print(f"wrote {len(crosswalk)} codes to {export_file}", markup=False)
+        tables.note(f"wrote {len(crosswalk)} codes to {export_file}")
     if unmapped:
         frame = ws.contacts(model).frame
         table = crosswalk.unmapped(frame.collect())
         if table.is_empty():
-            out.print("every source code is mapped")
+            tables.note("every source code is mapped")
         else:
-            print_frame(table, title=f"{table.height} unmapped source codes (map the biggest first)")
+            tables.show(table, name="unmapped", title=f"{table.height} unmapped source codes (map the biggest first)")
         return
     labels = {r.id: r.label for r in model.reasons.values()}
     rows = sorted(crosswalk.targets.items())
-    print_frame(pl.DataFrame({"source_code": [c for c, _ in rows], "reason": [t for _, t in rows],
+    tables.show(pl.DataFrame({"source_code": [c for c, _ in rows], "reason": [t for _, t in rows],
                               "label": [labels.get(t, "(ignored)" if t == "ignore" else "?") for _, t in rows]},
                              schema={"source_code": pl.String, "reason": pl.String, "label": pl.String}),
-                title=f"crosswalk: {len(rows)} codes")
+                name="crosswalk", title=f"crosswalk: {len(rows)} codes")
 
 
 CUSTOM_KPIS = "metrics.custom_kpis"
@@ -258,13 +318,20 @@ def metrics_cmd(
     filter_: Annotated[list[str] | None, typer.Option("--filter", help="DIMENSION=VALUE, repeatable.")] = None,
     repeat_days: Annotated[int, typer.Option(help="Window of the repeat-contact rate.")] = 7,
     out_file: OutFile = None,
+    columns: Columns = None,
+    format_: Format = "table",
 ) -> None:
     """KPIs by any combination of dimensions and period, with labels; recomputed at every level."""
     from workbench.metrics import measure
     from workbench.metrics.labels import with_labels
     from workbench.metrics.model_dims import dimensions
+    from workbench.sources.registry import list_sources
+
+    tables = Tables(format_, columns)
     ws = open_workspace(path)
     model = ws.load()
+    if not list_sources(ws.store):
+        raise fail("error: no contact data: declare a source with `workbench sources add`", 1)
     try:
         frame = measure(ws.contacts(model).frame, by=[b.strip() for b in by.split(",") if b.strip()],
                         kpis=kpi, period=period, dims=dimensions(model), filters=_pairs(filter_, "filter"),
@@ -272,6 +339,31 @@ def metrics_cmd(
     except ValueError as exc:
         raise fail(f"error: {exc}", 2) from None
     frame = with_labels(frame, model)
-    shown = " (first 200 shown)" if frame.height > 200 else ""
-    print_frame(frame.head(200), title=f"{frame.height:,} groups{shown}")
-    write_out(frame, out_file, sheet="metrics")
+    shown = " (first 200 shown)" if frame.height > 200 and format_ == "table" else ""
+    tables.show(frame.head(200) if format_ == "table" else frame, name="metrics",
+                title=f"{frame.height:,} groups{shown}", formats=METRIC_FORMATS,
+                default=_metric_columns(frame.columns, kpi))
+    write_out(frame, out_file, sheet="metrics", tables=tables)
+
+
+#: How the metrics table shows KPI values (csv and json give them unformatted).
+METRIC_FORMATS = {**dict.fromkeys(("share", "digital_share", "complaint_rate", "resolution_rate", "repeat_rate",
+                                   "fcr", "csat"), "{:.1%}"),
+                  "nps": "{:+.0f}", "ces": "{:.2f}", "cost": "{:,.0f}", "cost_per_contact": "{:,.2f}",
+                  "aht": "{:,.0f}"}
+#: The KPIs the metrics table shows when no --kpi is chosen (--columns shows any other).
+HEADLINE_KPIS = ("volume", "customers", "cost", "repeat_rate", "nps", "csat", "aht", "fcr", "ces")
+
+
+def _metric_columns(columns: list[str], kpis: list[str] | None) -> list[str]:
+    """The group columns (a label rather than its id), then the chosen KPIs or the headline ones.
+
+    >>> _metric_columns(["reason", "reason_label", "period", "volume", "share", "nps"], None)
+    ['reason_label', 'period', 'volume', 'nps']
+    """
+    from workbench.metrics import CATALOGUE
+
+    groups = [c for c in columns if c not in CATALOGUE and not c.endswith("_responses")
+              and c not in (kpis or ())]
+    labelled = [c for c in groups if f"{c}_label" not in columns]
+    return [*labelled, *(kpis or [k for k in HEADLINE_KPIS if k in columns])]

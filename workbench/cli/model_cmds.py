@@ -135,11 +135,14 @@ def export_cmd(
 
 @app.command("info")
 def info_cmd(path: WorkspacePath) -> None:
-    """Counts and a summary of a workspace."""
+    """Counts and a summary of a workspace; exit 1 while it has no contact data."""
+    from workbench.sources.registry import list_sources
     from workbench.summary import summarise
 
     ws = open_workspace(path)
     out.print(summarise(ws), markup=False)
+    if not list_sources(ws.store):
+        raise fail("no contact data: declare a source with `workbench sources add`", 1)
 
 
 @app.command("suggest")

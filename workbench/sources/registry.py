@@ -16,7 +16,13 @@ from sqlalchemy.exc import IntegrityError
 
 from workbench.errors import NotFoundError
 from workbench.model import Model, did_you_mean
-from workbench.sources.canonical import CONTACT_SCHEMA, conform, empty_contacts
+from workbench.sources.canonical import (
+    CONTACT_SCHEMA,
+    TIMESTAMP_WINDOW_SETTING,
+    conform,
+    empty_contacts,
+    timestamp_window,
+)
 from workbench.sources.crosswalk import IGNORE, Crosswalk
 from workbench.sources.load import load_source
 from workbench.sources.report import LoadReport
@@ -47,6 +53,20 @@ def add_source(store: Store, spec: SourceSpec, *, replace: bool = False) -> None
             except IntegrityError:
                 raise SpecError(f"a source '{spec.id}' was registered meanwhile; "
                                 "nothing was written") from None
+
+
+def refuse_taken_id(store: Store, id: str) -> None:
+    """Raise :class:`SpecError` when a source ``id`` is registered already (checked again when adding)."""
+    with store.engine.connect() as conn:
+        if conn.execute(select(s.sources.c.id).where(s.sources.c.id == id)).first():
+            raise SpecError(f"a source '{id}' is already registered; remove it first "
+                            f"(`workbench sources remove WORKSPACE {id}`) or choose another id")
+
+
+def load_options(store: Store) -> dict:
+    """The keyword arguments of :func:`~workbench.sources.load.load_source` that workspace settings give:
+    ``timestamp_window`` from the setting ``sources.timestamp_window``."""
+    return {"timestamp_window": timestamp_window(store.get_setting(TIMESTAMP_WINDOW_SETTING, None))}
 
 
 def list_sources(store: Store) -> list[SourceSpec]:
@@ -165,8 +185,10 @@ def contacts(store: Store, workspace_dir: str | Path | None, model: Model | None
                          "set_mapping:\n  " + "\n  ".join(problems))
     channels = set(model.channels)
     frames, reports = [], {}
+    options = load_options(store)
     for spec in list_sources(store):
-        result = load_source(spec, channels=channels, crosswalk=crosswalk, workspace_dir=workspace_dir, check=check)
+        result = load_source(spec, channels=channels, crosswalk=crosswalk, workspace_dir=workspace_dir, check=check,
+                             **options)
         frames.append(result.frame.with_columns(pl.lit(spec.id).alias("source")))
         if result.report is not None:
             reports[spec.id] = result.report
@@ -189,6 +211,8 @@ __all__ = [
     "reasons_with_data",
     "get_source",
     "list_sources",
+    "load_options",
+    "refuse_taken_id",
     "remove_source",
     "set_crosswalk",
     "set_mapping",

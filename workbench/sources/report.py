@@ -56,6 +56,8 @@ class LoadReport:
     unmapped: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(
         schema={"source_code": pl.String, "contacts": pl.Int64, "customers": pl.Int64}))
     quarantine_path: Path | None = None
+    detected: tuple[str, ...] = ()  # what the reader found out by itself, per file (encoding, separator)
+    columns: str = ""               # which source column fed which column, and how
 
     @property
     def rows_quarantined(self) -> int:
@@ -77,6 +79,12 @@ class LoadReport:
             f"({self.rows_unmapped} with an unmapped code), {self.rows_bad} bad, {self.rows_ignored} ignored"
             + (f"; {self.blank_rows} blank row(s) skipped" if self.blank_rows else "")
         ]
+        if self.detected:
+            shown = self.detected if len(self.detected) <= 5 else [*self.detected[:5],
+                                                                   f"and {len(self.detected) - 5} more file(s)"]
+            lines.append("  read: " + "; ".join(shown))
+        if self.columns:
+            lines.append(f"  {self.columns}")
         for kind, problem in self.problems.items():
             lines.append(f"  {kind}: {problem.count}")
             for e in problem.examples:
@@ -98,5 +106,6 @@ class SourceRejected(InputError):
         self.report = report
         super().__init__(
             f"source '{report.source}' rejected: {report.rows_bad} bad row(s) of {report.rows_read}; nothing "
-            "was loaded. Fix them, or set on_bad_rows='quarantine' to set them aside.\n" + str(report)
+            "was loaded. Fix them, or set them aside with on_bad_rows='quarantine' (`--on-bad-rows quarantine`).\n"
+            + str(report)
         )

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from workbench.errors import InputError
 from workbench.model import SLUG, did_you_mean, slugify
-from workbench.sources.canonical import CONTACT_SCHEMA, REQUIRED_COLUMNS, SURVEY_RANGES
+from workbench.sources.canonical import CONTACT_SCHEMA
 
 KINDS = ("csv", "parquet", "excel", "xes", "sql")
 CONTENTS = ("contacts", "survey")
@@ -47,7 +47,10 @@ class SourceSpec:
         A file, a folder, a glob (``data/*.parquet``) or, for ``sql``, a SQLAlchemy URL.
     mapping
         Canonical column → source column, e.g. ``{"customer_id": "KlantNr", "timestamp": "Datum"}``.
-        An extra dimension may be mapped too (``{"brand": "Merk"}``) to rename it.
+        An extra dimension may be mapped too (``{"brand": "Merk"}``) to rename it. A canonical column
+        left out maps itself to a source column of its name or a usual alias
+        (:mod:`~workbench.sources.automap`); the required ones (customer_id, timestamp, channel,
+        source_code) must be found so, mapped, or given a constant when the source is loaded.
     constants
         Values for canonical columns the source lacks, e.g. ``{"channel": "phone"}``.
     timestamp_format
@@ -55,7 +58,8 @@ class SourceSpec:
     timezone
         The time zone of timestamps written without an offset (converted to UTC).
     options
-        Per kind: csv ``separator``, ``encoding`` (e.g. ``"cp1252"``), ``decimal_comma``, ``quote_char``;
+        Per kind: csv ``separator`` and ``encoding`` (both detected when left out; e.g. ``";"``,
+        ``"tab"``, ``"cp1252"``), ``decimal_comma``, ``quote_char``;
         excel ``sheet``; sql ``table`` (and ``schema``) or ``query``; xes ``customer`` / ``channel``
         (the attribute holding them; ``"case:KEY"`` for a trace attribute). Every kind: ``channel_map``
         (source channel value → channel id).
@@ -125,12 +129,6 @@ class SourceSpec:
             out.append(f"'{column}' is both mapped and given a constant; choose one")
         for column in set(self.extra_dimensions) & set(CONTACT_SCHEMA):
             out.append(f"extra dimension '{column}' is a canonical column; map it instead")
-        covered = set(self.effective_mapping if self.kind in KINDS else self.mapping) | set(self.constants)
-        for column in REQUIRED_COLUMNS:
-            if column not in covered:
-                out.append(f"'{column}' is required: map it to a source column or give it a constant")
-        if self.content == "survey" and not covered & set(SURVEY_RANGES):
-            out.append("a survey source must map at least one of nps, ces, csat")
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
