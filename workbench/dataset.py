@@ -59,6 +59,7 @@ from workbench.metrics import CATALOGUE, measure
 from workbench.metrics.cache import MetricsCache, fingerprint
 from workbench.metrics.cube import CUBE_KPIS, Cube
 from workbench.metrics.custom import CustomKpi, parse_custom_kpis
+from workbench.metrics.customers import customer_kpis
 from workbench.metrics.dimensions import MANY_TO_MANY
 from workbench.metrics.external import SURVEY_PARTS
 from workbench.model import Model
@@ -66,6 +67,7 @@ from workbench.sources.canonical import conform
 
 _MONTH = "_wb_month"  # helper column of the events path: the month of a period filter
 GRID_KPIS = ("nps", "ces", "csat", "volume", "repeat_rate", "cost")
+ALL_CUSTOMERS = "__all_customers"  # the grid's row of organisation-wide financial figures
 
 
 @dataclass(frozen=True)
@@ -135,13 +137,14 @@ class Dataset:
     def __init__(self, model: Model, events: pl.LazyFrame, *, data_key: str, workspace=None,
                  cache: FigureCache = SHARED, disk: MetricsCache | None = None,
                  custom_kpis: Sequence[CustomKpi] = (), extra_dimensions: Sequence[str] = (),
-                 repeat_days: int = 7):
+                 repeat_days: int = 7, customers: pl.DataFrame | None = None):
         self.model, self.workspace, self.data_key = model, workspace, data_key
         self._events = events
         self._cache, self._disk = cache, disk
         self.custom_kpis = tuple(custom_kpis)
         self.extra_dimensions = tuple(extra_dimensions)
         self.repeat_days = repeat_days
+        self._customers = customers  # a customers table given with frames (a workspace reads its own)
 
     # -- making one -------------------------------------------------------------------------------------
     @classmethod
@@ -171,7 +174,7 @@ class Dataset:
             return Dataset.of_workspace(self.workspace, model, cache=self._cache)
         return Dataset(model, self._events, data_key=self.data_key, cache=self._cache, disk=self._disk,
                        custom_kpis=self.custom_kpis, extra_dimensions=self.extra_dimensions,
-                       repeat_days=self.repeat_days)
+                       repeat_days=self.repeat_days, customers=self._customers)
 
     # -- what the figures depend on ---------------------------------------------------------------------
     @cached_property
@@ -397,8 +400,18 @@ class Dataset:
             by_reason_month = self._from_events(["reason"], ("volume", "nps_responses"), rest, "month", survey)
             covered = set(self.dims.journey_reasons["reason"].to_list())
             by_stage = self.measure(["stage"], list(dict.fromkeys([*GRID_KPIS, *RESPONSES.values()])), month)
+            financial = self.customer_kpis(filters=filters)
+            if financial is not None:
+                monthly = monthly.join(financial.select("period", "churn_rate", "mrr"), on="period", how="left")
+                by_stage = pl.concat([by_stage, pl.DataFrame({"stage": [ALL_CUSTOMERS]})], how="diagonal_relaxed")
+                month_row = financial.filter(pl.col("period") == current) if current else financial.tail(1)
+                if month_row.height:
+                    by_stage = by_stage.with_columns(
+                        *(pl.when(pl.col("stage") == ALL_CUSTOMERS).then(pl.lit(month_row[k][0])).alias(k)
+                          for k in ("churn_rate", "mrr")))
+            kpis_shown = (*HEADLINE_KPIS, *(("churn_rate", "mrr") if financial is not None else ()))
             return Overview(
-                headline=headline(monthly, chosen, targets=targets, min_responses=min_responses),
+                headline=headline(monthly, chosen, kpis=kpis_shown, targets=targets, min_responses=min_responses),
                 priorities=why, movers=movers(by_reason_month, chosen, top=top, min_responses=min_responses),
                 uncovered=uncovered(self.measure(["reason"], ["volume"], month), covered, top=top),
                 grid=grid(by_stage, "stage", targets=targets, min_responses=min_responses),
@@ -441,6 +454,26 @@ class Dataset:
         steps = {s.id: s.reason for s in self.model.steps.values() if s.reason}
         return roll_up(to_level(points, level, self.dims.reasons, steps), by=["metric", "title", "unit", "item"],
                        period=period)
+
+    def customers(self) -> pl.DataFrame | None:
+        """The workspace's customers table (every ``content="customers"`` source), or None when it has none."""
+        if self.workspace is None:
+            return self._customers
+        from workbench.sources.registry import customers
+
+        return self._remember(("customers",), lambda: customers(self.workspace.store, self.workspace.path))
+
+    def customer_kpis(self, by: Sequence[str] = (), filters: Filters = NO_FILTERS, *,
+                      margin: float = 0.3) -> pl.DataFrame | None:
+        """Customer and financial KPIs per month (see ``metrics.customers``); None without a customers table.
+        The segment filter applies (the other filters are about contacts)."""
+        table = self.customers()
+        if table is None:
+            return None
+        if filters.segment is not None:
+            table = table.filter(pl.col("segment") == filters.segment)
+        return self._remember(("customer_kpis", tuple(by), filters.segment, margin),
+                              lambda: customer_kpis(table, by=by, margin=margin))
 
     def coverage(self, journey: str | None = None) -> Coverage:
         """Unlinked steps, reasons shared by journeys and reasons no journey uses (see ``analysis.coverage``)."""

@@ -53,6 +53,8 @@ def write_demo_extras(ws: Workspace, *, seed: int = 0) -> None:
     table = customers_from_contacts(data.events(), seed=seed, data_start=DEMO_START)
     with atomic_path(ws.path / CUSTOMERS_FILE) as tmp:
         table.write_parquet(tmp)
+    add_source(ws.store, SourceSpec(id="demo-customers", kind="parquet", location=CUSTOMERS_FILE,
+                                    content="customers", on_bad_rows="quarantine"))
     points = data.kpi_points("stage", ["nps"])
     points = points.with_columns(points["metric"].str.replace("^nps:", "survey-nps:"))
     write_theydo_metrics(points, ws.path / METRICS_FILE)

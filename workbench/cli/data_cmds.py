@@ -129,7 +129,8 @@ def sources_add(
     timestamp_format: Annotated[str | None, typer.Option(help="strptime format of text timestamps.")] = None,
     timezone: Annotated[str, typer.Option(help="Time zone of timestamps without an offset.")] = "UTC",
     on_bad_rows: Annotated[str, typer.Option(help="reject or quarantine.")] = "reject",
-    content: Annotated[str, typer.Option(help="contacts or survey.")] = "contacts",
+    content: Annotated[str, typer.Option(help="contacts, survey or customers (a customers table: customer_id, "
+                                              "start, end, monthly_revenue, segment …).")] = "contacts",
 ) -> None:
     """Declare a source once (where it is, how its columns map); it is loaded once to check it first."""
     from workbench.sources.crosswalk import Crosswalk
@@ -155,6 +156,9 @@ def sources_add(
                           extra_dimensions=tuple(dimension or ()), timestamp_format=timestamp_format,
                           timezone=timezone, on_bad_rows=on_bad_rows, content=content)
         refuse_taken_id(ws.store, spec.id)  # before the load, which would replace its quarantine file
+        if spec.content == "customers":
+            _add_customers(ws, spec)
+            return
         model = ws.load()
         crosswalk = get_crosswalk(ws.store)
         result = load_source(spec, channels=set(model.channels), crosswalk=crosswalk or Crosswalk(),
@@ -167,6 +171,18 @@ def sources_add(
         raise fail(f"error: {exc}") from None
     out.print(str(result.report), markup=False)
     out.print(f"source '{spec.id}' added", markup=False)
+
+
+def _add_customers(ws, spec) -> None:
+    """A customers table: loaded once to check it (bad rows located), then declared."""
+    from workbench.sources.customers import customer_mapping, load_customers
+    from workbench.sources.registry import add_source
+
+    result = load_customers(spec, ws.path)
+    found = customer_mapping(spec, [])  # only what the spec named; the rest is found by name at every load
+    add_source(ws.store, dataclasses.replace(spec, mapping=found))
+    out.print(str(result), markup=False)
+    out.print(f"source '{spec.id}' added (customers)", markup=False)
 
 
 def _stored_location(location: str, kind: str, workspace: Path) -> str:

@@ -118,3 +118,25 @@ def targets_cmd(
         out.print("no targets yet: add one with --set nps>=20", markup=False)
         return
     print_frame(pl.DataFrame([t.to_dict() for t in changed]), title="targets (the most specific one applies)")
+
+
+@app.command("customers")
+def customers_cmd(
+    path: WorkspacePath,
+    by: Annotated[str | None, typer.Option(help="A customers column to split by (segment, products …).")] = None,
+    months: Annotated[int, typer.Option(help="Show the last N months.")] = 6,
+) -> None:
+    """Customer and financial KPIs from the customers table: active, new, churned, churn rate, MRR, ARPU,
+    CLV, tenure, conversion, paying after 60 days."""
+    from workbench.settings import margin
+
+    ws = open_workspace(path)
+    frame = ws.dataset().customer_kpis(by=[by] if by else [], margin=margin(ws.store))
+    if frame is None:
+        raise fail("no customers table: declare one with `workbench sources add WS --id customers --kind csv "
+                   "--location customers.csv --content customers`", 1)
+    last = frame["period"].unique().sort().tail(months).to_list()
+    print_frame(frame.filter(pl.col("period").is_in(last)),
+                title="customers per month (CLV = ARPU × margin ÷ monthly churn rate)",
+                formats={"churn_rate": "{:.2%}", "conversion": "{:.1%}", "paying_after": "{:.1%}",
+                         "mrr": "€{:,.0f}", "arpu": "€{:,.2f}", "clv": "€{:,.0f}", "tenure_months": "{:.1f}"})

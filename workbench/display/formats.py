@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from workbench.metrics import CATALOGUE
+from workbench.metrics.customers import UNITS as CUSTOMER_UNITS
 
 MISSING = "–"
 GREY = "#d9d9d9"
@@ -50,6 +51,8 @@ def format_kpi(kpi_id: str, value) -> str:
     if _missing(value):
         return MISSING
     kpi = CATALOGUE.get(kpi_id)
+    if kpi is None and kpi_id in CUSTOMER_UNITS:
+        return UNIT_FORMATS[CUSTOMER_UNITS[kpi_id]][0].format(value)
     if kpi is None:
         return f"{value:,.4g}" if isinstance(value, int | float) else str(value)
     if kpi.unit == "points" and round(value) == 0:

@@ -40,6 +40,10 @@ CUSTOMER_KPIS = ("active", "new", "churned", "churn_rate", "mrr", "arpu", "clv",
 LABELS = {"active": "Active customers", "new": "New customers", "churned": "Churned customers",
           "churn_rate": "Churn rate", "mrr": "MRR", "arpu": "ARPU", "clv": "CLV", "tenure_months": "Tenure (months)",
           "conversion": "Conversion", "paying_after": "Still paying after 60 days"}
+#: each customer KPI's unit, as the catalogue names units (for formats)
+UNITS = {"active": "count", "new": "count", "churned": "count", "churn_rate": "fraction", "mrr": "currency",
+         "arpu": "currency", "clv": "currency", "tenure_months": "score", "conversion": "fraction",
+         "paying_after": "fraction"}
 _DAYS_PER_MONTH = 30.4375
 
 

@@ -187,6 +187,8 @@ def contacts(store: Store, workspace_dir: str | Path | None, model: Model | None
     frames, reports = [], {}
     options = load_options(store)
     for spec in list_sources(store):
+        if spec.content == "customers":
+            continue  # a customers table, not contacts (see customers())
         result = load_source(spec, channels=channels, crosswalk=crosswalk, workspace_dir=workspace_dir, check=check,
                              **options)
         frames.append(result.frame.with_columns(pl.lit(spec.id).alias("source")))
@@ -198,6 +200,15 @@ def contacts(store: Store, workspace_dir: str | Path | None, model: Model | None
     union = pl.concat(frames, how="diagonal_relaxed")
     ordered = union.select(*CONTACT_SCHEMA, "source", pl.exclude(*CONTACT_SCHEMA, "source"))
     return ContactsResult(conform(ordered), reports)
+
+
+def customers(store: Store, workspace_dir: str | Path | None) -> pl.DataFrame | None:
+    """Every registered customers table as one frame (see :mod:`workbench.sources.customers`); None when the
+    workspace has none."""
+    from workbench.sources.customers import load_customers
+
+    tables = [load_customers(s, workspace_dir).frame for s in list_sources(store) if s.content == "customers"]
+    return pl.concat(tables, how="vertical_relaxed") if tables else None
 
 
 __all__ = [

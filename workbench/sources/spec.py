@@ -15,7 +15,7 @@ from workbench.model import SLUG, did_you_mean, slugify
 from workbench.sources.canonical import CONTACT_SCHEMA
 
 KINDS = ("csv", "parquet", "excel", "xes", "sql")
-CONTENTS = ("contacts", "survey")
+CONTENTS = ("contacts", "survey", "customers")
 BAD_ROW_POLICIES = ("reject", "quarantine")
 #: Options each kind understands (anything else is refused, so a typo does not go unnoticed).
 OPTIONS: dict[str, tuple[str, ...]] = {
@@ -68,7 +68,8 @@ class SourceSpec:
     on_bad_rows
         ``"reject"``: any bad row stops the load; ``"quarantine"``: bad rows are set aside in a file.
     content
-        ``"contacts"`` or ``"survey"`` (a survey needs at least one of nps, ces, csat).
+        ``"contacts"``, ``"survey"`` (a survey needs at least one of nps, ces, csat) or ``"customers"`` (a
+        customers table: see :mod:`workbench.sources.customers`).
     """
 
     id: str
@@ -81,7 +82,7 @@ class SourceSpec:
     options: dict[str, Any] = field(default_factory=dict)
     extra_dimensions: tuple[str, ...] = ()
     on_bad_rows: Literal["reject", "quarantine"] = "reject"
-    content: Literal["contacts", "survey"] = "contacts"
+    content: Literal["contacts", "survey", "customers"] = "contacts"
 
     def __post_init__(self):
         object.__setattr__(self, "extra_dimensions", tuple(self.extra_dimensions))

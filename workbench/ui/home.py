@@ -14,8 +14,10 @@ import panel as pn
 import param
 
 from workbench.analysis.overview import FAMILIES
+from workbench.dataset import ALL_CUSTOMERS
 from workbench.display.formats import format_kpi
 from workbench.metrics import CATALOGUE
+from workbench.metrics.customers import UNITS as CUSTOMER_UNITS
 from workbench.ui.view import View
 
 GOOD, BAD, GREYED = "#1a7f37", "#b42318", "#8a8f98"
@@ -37,7 +39,7 @@ def change_text(kpi: str, change: float | None) -> str:
     """"+4.1 %" for counts and money, "+3 points" / "+0.4 pp" for scores and rates; "" without a change."""
     if change is None:
         return ""
-    unit = CATALOGUE[kpi].unit if kpi in CATALOGUE else "fraction"
+    unit = CATALOGUE[kpi].unit if kpi in CATALOGUE else CUSTOMER_UNITS.get(kpi, "fraction")
     if kpi in ("volume", "cost", "customers", "mrr"):
         return f"{change:+.1%}"
     if unit == "fraction":
@@ -64,7 +66,7 @@ def sparkline(values: list[float | None], width: int = 120, height: int = 28) ->
 def card_html(row: dict) -> str:
     """One headline card: label, value (greyed with its n when too few responses), change, target, sparkline."""
     kpi = row["kpi"]
-    better = CATALOGUE[kpi].higher_is_better if kpi in CATALOGUE else None
+    better = CATALOGUE[kpi].higher_is_better if kpi in CATALOGUE else {"churn_rate": False, "mrr": True}.get(kpi)
     change = row["change"]
     colour = "#555" if change in (None, 0) or better is None else (GOOD if (change > 0) == better else BAD)
     value = format_kpi(kpi, row["value"])
@@ -144,8 +146,11 @@ class HomePage(View):
         head = "".join(f"<th>{html.escape(kpi_label(k))}</th>" for _, k in kpis)
         families = "".join(f"<th colspan='{len(ks)}'>{html.escape(f)}</th>" for f, ks in FAMILIES.items())
         rows = []
-        for stage in stages.values():
-            mine = {r["kpi"]: r for r in cells.filter(cells["item"] == stage.id).iter_rows(named=True)}
+        items = [(s.id, s.label) for s in stages.values()]
+        if (cells["item"] == ALL_CUSTOMERS).any():
+            items.insert(0, (ALL_CUSTOMERS, "All customers"))
+        for item, label in items:
+            mine = {r["kpi"]: r for r in cells.filter(cells["item"] == item).iter_rows(named=True)}
             tds = []
             for _, kpi in kpis:
                 r = mine.get(kpi)
@@ -155,7 +160,7 @@ class HomePage(View):
                 colour = {True: GOOD, False: BAD, None: "inherit"}[r["on_track"]] if r["reliable"] else GREYED
                 n = "" if r["n"] is None else f"<br><small style='color:#8a8f98'>n = {r['n']:,.0f}</small>"
                 tds.append(f"<td style='color:{colour}'>{format_kpi(kpi, r['value'])}{n}</td>")
-            rows.append(f"<tr><th style='text-align:left'>{html.escape(stage.label)}</th>{''.join(tds)}</tr>")
+            rows.append(f"<tr><th style='text-align:left'>{html.escape(label)}</th>{''.join(tds)}</tr>")
         return ("<h3>Stages × what we steer on</h3><table class='wb-table wb-grid'>"
                 f"<tr><th></th>{families}</tr><tr><th></th>{head}</tr>{''.join(rows)}</table>"
                 "<small style='color:#555'>Financial figures need a customers table (workbench sources add … "
