@@ -138,6 +138,34 @@ session.selection.reason = by_reason.sort("volume", descending=True)["reason"][0
 ReasonDetail(session=session)
 
 # %% [markdown]
+# ## Customers and money
+#
+# Contact data says what customers contact you for; the **customers table** (a source with
+# `content="customers"`: who, since when, what they pay, when they left) says what it is worth. Churn rate,
+# MRR, ARPU and customer lifetime value (ARPU × margin ÷ monthly churn) are computed per month, by segment
+# if you like; the home page shows them beside the contact KPIs.
+
+# %%
+finance = data.customer_kpis(by=["segment"])
+if finance is None:
+    print("no customers table: declare one with `workbench sources add WS … --content customers`")
+else:
+    display(finance.filter(pl.col("period") == finance["period"].max()).select(
+        "segment", "active", "new", "churned", pl.col("churn_rate").round(4), pl.col("mrr").round(0),
+        pl.col("arpu").round(2), pl.col("clv").round(0)))
+
+# %% [markdown]
+# **Metrics from elsewhere** — a survey tool's NPS by stage, a finance figure per journey — are imported
+# once (`workbench metrics-import WS FILE`, TheyDo's metrics JSON or a long CSV / Excel) and rolled up
+# from their parts (promoters, passives, detractors), never by averaging scores:
+
+# %%
+survey = data.external("stage")
+survey.group_by("title").agg(pl.col("period").max().alias("latest"), pl.col("n").sum().alias("responses"),
+                             ((pl.col("promoters").sum() - pl.col("detractors").sum()) / pl.col("n").sum() * 100)
+                             .round(1).alias("nps_all_months")).sort("title")
+
+# %% [markdown]
 # ## Outcome of this step
 #
 # The step is done when almost every contact lands on a contact reason (map the biggest unmapped codes)

@@ -41,6 +41,7 @@ import polars as pl
 import workbench.notebook as wbn
 from workbench.analysis import variants
 from workbench.analysis.priority import explain
+from workbench.ui.agenda import AgendaView
 from workbench.ui.impact_explorer import ImpactExplorer
 from workbench.ui.journey_flow import JourneyFlow
 from workbench.ui.notebook import open_session
@@ -127,6 +128,63 @@ moving.per_step
 # %%
 session.selection.journey = "i-move-house"
 JourneyFlow(session=session)
+
+# %% [markdown]
+# ## The improvement agenda: what each opportunity is worth
+#
+# Opportunities (*"Clearer first bill"*) name the reasons, steps or journeys they concern. Each is valued
+# from those reasons' data — contacts that could go, their cost, the repeats, the customers hit, the
+# reasons' strategic weight — so the agenda is ranked on evidence, with each factor's share shown.
+
+# %%
+from workbench.analysis.value import explain_value
+
+agenda = data.agenda()
+agenda.select("rank", "title", "status", pl.col("value").round(0), pl.col("customer_value").round(0),
+              pl.col("business_value").round(0), "effort", pl.col("eur_per_period").round(0))
+
+# %%
+for row in agenda.head(3).iter_rows(named=True):
+    print(explain_value(row))
+
+# %% [markdown]
+# **What if?** Before building anything, put numbers on a solution: move 30% of the phone calls on the
+# top opportunity's reasons to the app and cut repeats by a fifth. Volumes, costs and repeats follow; each
+# journey shows what it gains.
+
+# %%
+from workbench.analysis.whatif import Scenario, Shift
+
+top = agenda["id"][0] if agenda.height else next(iter(data.model.opportunities), None)
+assert top is not None, "no opportunities yet: add them with `workbench opportunities WS --add FILE.yaml`"
+scenario = Scenario(reasons=data.opportunity_reasons(top), shifts=(Shift("phone", "app", 0.3),), repeat_change=-0.2)
+outcome = data.whatif(scenario)
+outcome.total
+
+# %%
+outcome.by_journey
+
+# %% [markdown]
+# **After go-live: did it work?** Solutions with a go-live date are monitored: the months before and after,
+# corrected for the season (the same months a year earlier) or against reasons it did not touch, and set
+# against the effect that was expected.
+
+# %%
+for solution in data.model.solutions.values():
+    if solution.go_live is None:
+        continue
+    check = data.check_effect(data.opportunity_reasons(solution.opportunity), solution.go_live,
+                              expected=dict(solution.expected))
+    volume = check.figures.row(by_predicate=pl.col("figure") == "volume", named=True)
+    print(f"{solution.title} (live {solution.go_live}): volume {volume['effect']:+.0%} after correcting for "
+          f"{check.method}; expected {volume['expected']:+.0%}" if volume["expected"] is not None else
+          f"{solution.title}: volume {volume['effect']:+.0%} ({check.method})")
+
+# %% [markdown]
+# The agenda page of the dashboard: value against effort, the ranked list, the what-if and the monitoring.
+
+# %%
+AgendaView(session=session)
 
 # %% [markdown]
 # ## Outcome of this step
