@@ -181,13 +181,13 @@ class Dataset:
         channels = self.dims.channels
 
         def build() -> Cube:
-            def cells() -> pl.DataFrame:
-                return Cube.build(self._events, self.dims, repeat_days=self.repeat_days).cells
-
             if self._disk is None:
-                return Cube(cells(), self.repeat_days)
-            key = ("cube/2", self.data_key, channels, self.repeat_days)
-            return Cube(self._disk.get_or_compute(key, cells, prefix="cube-", keep_one=True), self.repeat_days)
+                return Cube.build(self._events, self.dims, repeat_days=self.repeat_days)
+            from workbench.metrics.cube import cached_cube
+
+            key = ("cube/3", self.data_key, channels, self.repeat_days, pl.__version__)
+            return cached_cube(self._disk, key, lambda: Cube.build(self._events, self.dims,
+                                                                  repeat_days=self.repeat_days), self.repeat_days)
 
         return self._remember(("cube", fingerprint(channels), self.repeat_days), build)
 

@@ -1,0 +1,41 @@
+"""The HyperLogLog sketch behind distinct customers: exact for few customers, within its error for many,
+and mergeable (the union of two sketches estimates the union of their customers)."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+
+from workbench.metrics import sketch
+
+
+def _ids(start: int, stop: int) -> pl.Series:
+    return pl.Series("customer_id", [f"C{i:09d}" for i in range(start, stop)])
+
+
+@pytest.mark.parametrize("n", [1, 7, 500, 5_000, 60_000, 400_000])
+def test_the_estimate_is_within_the_stated_error(n):
+    frame = pl.DataFrame({"__cell": np.arange(n) % 3, "customer_id": _ids(0, n)})
+    got = sketch.estimate(sketch.registers(frame).lazy(), []).collect()["customers"].item()
+    assert abs(got - n) <= max(3 * sketch.STANDARD_ERROR * n, 0.5 if n < 1000 else 0)
+
+
+def test_sketches_merge_like_sets():
+    # cell 0 holds customers 0..29 999, cell 1 holds 20 000..49 999: 50 000 distinct, 10 000 in both
+    frame = pl.concat([pl.DataFrame({"__cell": 0, "customer_id": _ids(0, 30_000)}),
+                       pl.DataFrame({"__cell": 1, "customer_id": _ids(20_000, 50_000)})])
+    regs = sketch.registers(frame).with_columns(group=pl.col("__cell").cast(pl.String))
+    both = sketch.estimate(regs.lazy().drop("group"), []).collect()["customers"].item()
+    each = sketch.estimate(regs.lazy(), ["group"]).collect()
+    assert abs(both - 50_000) <= 0.02 * 50_000
+    assert each["group"].to_list() == ["0", "1"]
+    assert all(abs(v - 30_000) <= 0.02 * 30_000 for v in each["customers"])
+
+
+def test_ranks_follow_the_leading_zeros_of_the_hash():
+    hashed = pl.Series([0, (1 << 63) | 5, 1 << 14, 1 << 45], dtype=pl.UInt64)
+    got = pl.select(*sketch.hll_columns(pl.lit(hashed)))
+    # low 14 bits pick the register; the next 32 bits give the rank (33 when they are all zero)
+    assert got["reg"].to_list() == [0, 5, 0, 0]
+    assert got["rank"].to_list() == [33, 33, 32, 1]
