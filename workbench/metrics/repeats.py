@@ -10,7 +10,8 @@ REPEAT_KEYS = ("customer_id", "reason", "timestamp")
 
 def repeat_flag(within_days: int = 7, keys: tuple[str, ...] = REPEAT_KEYS[:2]) -> pl.Expr:
     """The ``repeat`` flag as an expression over rows sorted by ``keys`` (customer and reason, or one key
-    standing for the pair) and timestamp (nulls last).
+    standing for the pair) and timestamp (nulls first or last: a row without a timestamp is never
+    repeated, and the rows after it do not look back).
 
     True when the next strictly later timestamp of the same (customer, reason) lies at most
     ``within_days`` x 24 h after this row's; never null. See ``mark_repeats`` for the rules.
@@ -105,7 +106,7 @@ def repeat_flags(events: pl.DataFrame, within_days: int = 7) -> pl.Series:
     keyed = events.select(
         pl.when(both).then(pl.struct("customer_id", "reason").hash(seed=11)).alias("__k"),
         pl.when(both).then(pl.struct("customer_id", "reason").hash(seed=29)).alias("__k2"),
-        "timestamp").with_row_index("__i").sort("__k", "timestamp", nulls_last=True)
+        "timestamp").with_row_index("__i").sort("__k", "timestamp")  # nulls first: nulls_last is far slower
     key, check = pl.col("__k"), pl.col("__k2")
     if keyed.select(((key.shift(-1) == key) & (check.shift(-1) != check)).any()).item():
         marked = mark_repeats(events.with_row_index("__i"), within_days).collect()
