@@ -57,6 +57,31 @@ class Cube:
         cells, customers = cube_cells(events, dims.channels, repeat_days=repeat_days, exact_pairs=exact_pairs)
         return cls(cells, repeat_days, customers)
 
+    @classmethod
+    def combine(cls, cubes: Sequence[Cube]) -> Cube:
+        """One cube of the contacts of several (a source computed here and one pushed down, say): parts
+        summed per cell, customer sets united (exact while every cube is exact, else merged sketches)."""
+        if len(cubes) == 1:
+            return cubes[0]
+        parts = [c for c in cubes[0].cells.columns if c not in (CELL, *GRAIN, CUSTOMERS_PART)]
+        stacked = pl.concat([c.cells.select(*GRAIN, *parts) for c in cubes], how="vertical_relaxed")
+        cells = (stacked.group_by(GRAIN).agg(pl.col(parts).sum()).sort(GRAIN, nulls_last=True)
+                 .with_row_index(CELL))
+        renumbered = []
+        for cube in cubes:
+            old = cube.cells.select(pl.col(CELL).alias("__old"), *GRAIN).join(
+                cells.select(CELL, *GRAIN), on=list(GRAIN), nulls_equal=True).select("__old", CELL)
+            renumbered.append(cube.customers.rename({CELL: "__old"}).join(old, on="__old").drop("__old"))
+        if all(c.customers_mode == sketch.EXACT for c in cubes):
+            customers = pl.concat(renumbered).unique().sort(CELL, "customer_id")
+            counts = customers.group_by(CELL).agg(pl.len().cast(pl.Int64).alias(CUSTOMERS_PART))
+        else:
+            sketches = [sketch.registers(r) if "customer_id" in r.columns else r for r in renumbered]
+            customers = (pl.concat(sketches).group_by(CELL, "reg").agg(pl.col("rank").max()).sort(CELL, "reg"))
+            counts = sketch.estimate(customers.lazy(), [CELL]).collect().rename({"customers": CUSTOMERS_PART})
+        cells = cells.join(counts, on=CELL, how="left").with_columns(pl.col(CUSTOMERS_PART).fill_null(0))
+        return cls(cells.select(cubes[0].cells.columns), cubes[0].repeat_days, customers)
+
     @property
     def customers_mode(self) -> str:
         """``sketch.EXACT`` or ``sketch.HLL``."""

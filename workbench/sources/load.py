@@ -28,7 +28,7 @@ from workbench.sources.canonical import CONTACT_SCHEMA, REQUIRED_COLUMNS, SURVEY
 from workbench.sources.connectors import FILE, ROW, RawSource, SourceError, read_raw
 from workbench.sources.crosswalk import Crosswalk
 from workbench.sources.report import BadRow, LoadReport, ProblemCount, SourceRejected
-from workbench.sources.spec import SourceSpec
+from workbench.sources.spec import REMOTE_KINDS, SourceSpec
 
 #: Every kind of bad row, and what the user is told about the offending value.
 PROBLEMS = {
@@ -80,7 +80,7 @@ def load_source(spec: SourceSpec, *, channels: set[str] | None = None, crosswalk
     holds only the good rows. For readers of a source that was checked when added or changed.
     """
     crosswalk = crosswalk if crosswalk is not None else Crosswalk()
-    if workspace_dir is not None and spec.kind != "sql" and not Path(spec.location).expanduser().is_absolute():
+    if workspace_dir is not None and spec.kind not in REMOTE_KINDS and not Path(spec.location).expanduser().is_absolute():
         spec = dataclasses.replace(spec, location=str(Path(workspace_dir) / spec.location))
     raw = read_raw(spec)
     staged, checks, source_columns = _stage(spec, raw, channels)

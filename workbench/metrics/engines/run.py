@@ -51,7 +51,7 @@ def dialect_of(connection: Any) -> str:
 
 def _engine(connection: Any) -> tuple[str, Callable[[str], pl.DataFrame]]:
     module = type(connection).__module__
-    if module.startswith("duckdb"):
+    if module.startswith(("duckdb", "_duckdb")):
         connection.execute("SET TimeZone = 'UTC'")
         return "duckdb", lambda q: connection.sql(q).pl()
     if module.startswith("pyspark"):
