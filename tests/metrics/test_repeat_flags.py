@@ -51,5 +51,6 @@ def test_many_rows_in_any_order():
     n = 50_000
     frame = pl.DataFrame({"customer_id": pl.Series(rng.integers(0, 3_000, n)).cast(pl.String),
                           "reason": pl.Series(rng.integers(0, 5, n)).cast(pl.String),
-                          "timestamp": pl.Series(rng.integers(0, 10**6, n) * 60_000_000).cast(pl.Datetime("us", "UTC"))})
+                          "timestamp": pl.Series(rng.integers(0, 10**6, n) * 60_000_000)
+                          .cast(pl.Datetime("us", "UTC"))})
     assert repeat_flags(frame, 7).to_list() == _expected(frame, 7)

@@ -81,7 +81,8 @@ def relation(spec: SourceSpec, channels: Iterable[str], dialect: str = "duckdb")
 
 
 def pushdown_cube(spec: SourceSpec, *, channels: Mapping[str, bool], crosswalk: Mapping[str, str],
-                  repeat_days: int = 7, exact_pairs: int = sketch.EXACT_PAIRS) -> tuple[pl.DataFrame, pl.DataFrame]:
+                  repeat_days: int = 7, exact_pairs: int = sketch.EXACT_PAIRS
+                  ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """``(cells, customers)`` of ``spec`` computed by its engine (see the module docstring)."""
     check(spec)
     connection = _connect(spec)

@@ -43,7 +43,8 @@ def read_raw(spec: SourceSpec) -> RawSource:
     """Read a source's own columns (see the module docstring) with the reader for its kind."""
     from workbench.sources.remote import read_spark
 
-    reader = {"csv": _csv, "parquet": _parquet, "excel": _excel, "xes": _xes, "sql": _sql, "spark": read_spark}[spec.kind]
+    readers = {"csv": _csv, "parquet": _parquet, "excel": _excel, "xes": _xes, "sql": _sql, "spark": read_spark}
+    reader = readers[spec.kind]
     return reader(spec)
 
 

@@ -80,7 +80,8 @@ def load_source(spec: SourceSpec, *, channels: set[str] | None = None, crosswalk
     holds only the good rows. For readers of a source that was checked when added or changed.
     """
     crosswalk = crosswalk if crosswalk is not None else Crosswalk()
-    if workspace_dir is not None and spec.kind not in REMOTE_KINDS and not Path(spec.location).expanduser().is_absolute():
+    if (workspace_dir is not None and spec.kind not in REMOTE_KINDS
+            and not Path(spec.location).expanduser().is_absolute()):
         spec = dataclasses.replace(spec, location=str(Path(workspace_dir) / spec.location))
     raw = read_raw(spec)
     staged, checks, source_columns = _stage(spec, raw, channels)

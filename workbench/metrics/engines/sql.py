@@ -62,12 +62,13 @@ def cube_queries(relation: str, dialect: str, *, channels: Mapping[str, bool],
     marked = f"SELECT *, {repeat} AS repeat FROM (SELECT *, WB_EPOCH_US(timestamp) AS __t FROM wb_events) AS e"
     parts = ", ".join(f"{p.sql()} AS {column(name)}" for name, p in PARTS.items())
     keys = f"reason, channel, segment, {MONTH}"
-    cells = (f"WITH wb_events AS ({events}), wb_marked AS ({marked}) SELECT reason, channel, segment, {MONTH} AS month, "
-             f"{parts}, COUNT(DISTINCT customer_id) AS {CUSTOMERS_PART} FROM wb_marked GROUP BY {keys}")
+    cells = (f"WITH wb_events AS ({events}), wb_marked AS ({marked}) "
+             f"SELECT reason, channel, segment, {MONTH} AS month, {parts}, COUNT(DISTINCT customer_id) AS {CUSTOMERS_PART} FROM wb_marked GROUP BY {keys}")
     exact = (f"WITH wb_events AS ({events}) SELECT DISTINCT reason, channel, segment, {MONTH} AS month, customer_id "
              f"FROM wb_events WHERE customer_id IS NOT NULL")
     rank = " ".join(f"WHEN __w >= {1 << (sketch.RANK_BITS - k)} THEN {k}" for k in range(1, sketch.RANK_BITS + 1))
-    hashed = (f"SELECT reason, channel, segment, {MONTH} AS month, WB_HASH(customer_id) & {sketch.REGISTERS - 1} AS reg, "
+    hashed = (f"SELECT reason, channel, segment, {MONTH} AS month, "
+              f"WB_HASH(customer_id) & {sketch.REGISTERS - 1} AS reg, "
               f"(WB_HASH(customer_id) >> {sketch.PRECISION}) & {(1 << sketch.RANK_BITS) - 1} AS __w "
               f"FROM wb_events WHERE customer_id IS NOT NULL")
     sketched = (f"WITH wb_events AS ({events}), wb_hashed AS ({hashed}) SELECT reason, channel, segment, month, reg, "
@@ -88,7 +89,8 @@ def _events(source: str, channels: Mapping[str, bool], crosswalk: Mapping[str, s
     else:
         reason = "CAST(NULL AS VARCHAR)"
     if channels:
-        joins.append(f"LEFT JOIN ({_values(channels.items())}) AS ch(channel_id, digital) ON src.channel = ch.channel_id")
+        joins.append(f"LEFT JOIN ({_values(channels.items())}) AS ch(channel_id, digital) "
+                     "ON src.channel = ch.channel_id")
         digital = "ch.digital"
     else:
         digital = "CAST(NULL AS BOOLEAN)"
