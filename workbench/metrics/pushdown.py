@@ -87,8 +87,9 @@ def pushdown_cube(spec: SourceSpec, *, channels: Mapping[str, bool], crosswalk: 
     check(spec)
     connection = _connect(spec)
     try:
-        return cube_on(connection, relation(spec, channels, dialect_of(connection)), channels=channels, crosswalk=dict(crosswalk),
-                       repeat_days=repeat_days, exact_pairs=exact_pairs)
+        rows = relation(spec, channels, dialect_of(connection))
+        return cube_on(connection, rows, channels=channels, crosswalk=dict(crosswalk), repeat_days=repeat_days,
+                       exact_pairs=exact_pairs)
     except PushdownError:
         raise
     except Exception as error:  # the engine's own error: say which source and what it said

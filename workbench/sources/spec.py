@@ -62,8 +62,8 @@ class SourceSpec:
         Per kind: csv ``separator``, ``encoding`` (e.g. ``"cp1252"``), ``decimal_comma``, ``quote_char``;
         excel ``sheet``; sql ``table`` (and ``schema``) or ``query``, and ``pushdown`` (compute the KPI
         cube in the database: ``workbench.metrics.pushdown``); spark ``table`` or ``query``; xes
-        ``customer`` / ``channel`` (the attribute holding them; ``"case:KEY"`` for a trace attribute). Every kind: ``channel_map``
-        (source channel value → channel id).
+        ``customer`` / ``channel`` (the attribute holding them; ``"case:KEY"`` for a trace attribute).
+        Every kind: ``channel_map`` (source channel value → channel id).
     extra_dimensions
         Further columns to keep (brand, country …), by output name.
     on_bad_rows

@@ -63,7 +63,8 @@ def cube_queries(relation: str, dialect: str, *, channels: Mapping[str, bool],
     parts = ", ".join(f"{p.sql()} AS {column(name)}" for name, p in PARTS.items())
     keys = f"reason, channel, segment, {MONTH}"
     cells = (f"WITH wb_events AS ({events}), wb_marked AS ({marked}) "
-             f"SELECT reason, channel, segment, {MONTH} AS month, {parts}, COUNT(DISTINCT customer_id) AS {CUSTOMERS_PART} FROM wb_marked GROUP BY {keys}")
+             f"SELECT reason, channel, segment, {MONTH} AS month, {parts}, "
+             f"COUNT(DISTINCT customer_id) AS {CUSTOMERS_PART} FROM wb_marked GROUP BY {keys}")
     exact = (f"WITH wb_events AS ({events}) SELECT DISTINCT reason, channel, segment, {MONTH} AS month, customer_id "
              f"FROM wb_events WHERE customer_id IS NOT NULL")
     rank = " ".join(f"WHEN __w >= {1 << (sketch.RANK_BITS - k)} THEN {k}" for k in range(1, sketch.RANK_BITS + 1))
