@@ -71,7 +71,8 @@ class Cube:
         for cube in cubes:
             old = cube.cells.select(pl.col(CELL).alias("__old"), *GRAIN).join(
                 cells.select(CELL, *GRAIN), on=list(GRAIN), nulls_equal=True).select("__old", CELL)
-            renumbered.append(cube.customers.rename({CELL: "__old"}).join(old, on="__old").drop("__old"))
+            keyed = cube.customers.rename({CELL: "__old"}).join(old, on="__old")
+            renumbered.append(keyed.select(CELL, *(c for c in cube.customers.columns if c != CELL)))
         if all(c.customers_mode == sketch.EXACT for c in cubes):
             customers = pl.concat(renumbered).unique().sort(CELL, "customer_id")
             counts = customers.group_by(CELL).agg(pl.len().cast(pl.Int64).alias(CUSTOMERS_PART))
