@@ -108,7 +108,7 @@ def test_a_workspace_combines_a_file_source_and_a_pushed_down_source(demo, pg_en
 
 @pytest.mark.spark
 def test_a_spark_source_pushed_down_to_a_local_spark(demo, spark, tmp_path):
-    spark.createDataFrame(calls(demo).to_pandas()).createOrReplaceTempView("calls")
+    spark.createDataFrame(calls(demo).to_arrow()).createOrReplaceTempView("calls")
     spec = spec_of("spark", "local[2]")
     got = pushdown_cube(spec, channels=demo.channels, crosswalk=demo.crosswalk)
     assert_same(got, polars_cube(spec, demo, tmp_path), demo.dims)  # the Polars path reads the rows via Spark
