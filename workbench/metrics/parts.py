@@ -33,14 +33,22 @@ class Part:
     kind: str
     of: str = ""
 
-    def polars(self) -> pl.Expr:
+    @property
+    def dtype(self) -> pl.DataType:
+        """Float64 for sums, Int64 for the counts."""
+        return pl.Float64() if self.kind == "sum" else pl.Int64()
+
+    def polars(self, cast: bool = True) -> pl.Expr:
+        """The aggregation; ``cast=False`` leaves the cast to ``dtype`` for after the grouping (faster)."""
         if self.kind == "rows":
-            return pl.len().cast(pl.Int64)
-        if self.kind == "count":
-            return pl.col(self.of).count().cast(pl.Int64)
-        if self.kind == "hits":
-            return pl.sql_expr(self.of).sum().cast(pl.Int64)
-        return pl.col(self.of).cast(pl.Float64).sum()
+            expr = pl.len()
+        elif self.kind == "count":
+            expr = pl.col(self.of).count()
+        elif self.kind == "hits":
+            expr = pl.sql_expr(self.of).sum()
+        else:
+            expr = pl.col(self.of).sum()  # small integers widen to Int64 in a sum
+        return expr.cast(self.dtype) if cast else expr
 
     def sql(self) -> str:
         """The aggregate as SQL (DuckDB dialect, the portable subset sqlglot transpiles)."""

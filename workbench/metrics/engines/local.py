@@ -35,17 +35,25 @@ def cube_cells(events: pl.LazyFrame | pl.DataFrame, channels: pl.DataFrame, *, r
     frame = lf.select([c for c in names if c in wanted]).collect()
     frame = frame.with_columns(repeat_flags(frame, repeat_days)) if frame.height else frame.with_columns(
         pl.lit(False).alias("repeat"))
-    month = (pl.col("timestamp").dt.year() * 100 + pl.col("timestamp").dt.month()).alias("__month")
-    digital = pl.col("channel").replace_strict(channels["channel"], channels["digital"], default=None,
-                                               return_dtype=pl.Boolean).alias("digital")
-    rows = frame.lazy().with_columns(month, digital)
-    aggs = [p.polars().alias(column(name)) for name, p in PARTS.items()]
-    aggs.append(pl.col("customer_id").drop_nulls().n_unique().cast(pl.Int64).alias(CUSTOMERS_PART))
+    # the month as a truncated timestamp (fast), formatted once per cell; digital is a function of the
+    # channel, a key of the cell, so its two parts come from the cell's rows after grouping
+    rows = frame.lazy().with_columns(pl.col("timestamp").dt.truncate("1mo").alias("__month"))
+    per_row = {name: p for name, p in PARTS.items() if name not in ("digital", "count_digital")}
+    aggs = [p.polars(cast=False).alias(column(name)) for name, p in per_row.items()]
+    aggs.append(pl.col("customer_id").drop_nulls().n_unique().alias(CUSTOMERS_PART))
     keys = ["reason", "channel", "segment", "__month"]
+    flag = pl.col("channel").replace_strict(channels["channel"], channels["digital"], default=None,
+                                            return_dtype=pl.Boolean)
+    rows_part = pl.col(column("rows"))
     keyed = (rows.group_by(keys).agg(aggs).collect(engine="streaming")
+             .with_columns(*(pl.col(column(n)).cast(p.dtype) for n, p in per_row.items()),
+                           pl.col(CUSTOMERS_PART).cast(pl.Int64),
+                           pl.when(flag).then(rows_part).otherwise(0).cast(pl.Int64).alias(column("digital")),
+                           pl.when(flag.is_not_null()).then(rows_part).otherwise(0).cast(pl.Int64)
+                           .alias(column("count_digital")))
              .sort(keys, nulls_last=True).with_row_index(CELL))
-    cells = keyed.select(CELL, *GRAIN[:3], _month_text(pl.col("__month")).alias("month"),
-                         pl.exclude(CELL, *keys))
+    cells = keyed.select(CELL, *GRAIN[:3], pl.col("__month").dt.strftime("%Y-%m").alias("month"),
+                         *(column(n) for n in PARTS), CUSTOMERS_PART)
     ids = keyed.lazy().select(CELL, *keys)
     if cells[CUSTOMERS_PART].sum() <= exact_pairs:
         found = rows.select(*keys, "customer_id").drop_nulls("customer_id").unique()
@@ -57,9 +65,3 @@ def cube_cells(events: pl.LazyFrame | pl.DataFrame, channels: pl.DataFrame, *, r
         found = found.join(ids, on=keys, nulls_equal=True).select(CELL, "reg", "rank")
         customers = found.collect(engine="streaming").sort(CELL, "reg")
     return cells, customers
-
-
-def _month_text(number: pl.Expr) -> pl.Expr:
-    """``YYYY-MM`` from ``year * 100 + month``."""
-    return pl.format("{}-{}", (number // 100).cast(pl.String),
-                     (number % 100).cast(pl.String).str.zfill(2))
