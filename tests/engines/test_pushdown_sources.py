@@ -120,3 +120,28 @@ def test_a_spark_source_pushed_down_to_a_local_spark(demo, spark, tmp_path):
         got_c = cube.measure(by=by, kpis=["customers"], dims=demo.dims)["customers"]
         want = exact.measure(by=by, kpis=["customers"], dims=demo.dims)["customers"]
         assert ((got_c - want).abs() <= (0.02 * want).clip(lower_bound=2)).all()
+
+
+@pytest.mark.postgres
+def test_the_cli_adds_a_pushed_down_sql_source_without_reading_its_rows(demo, pg_engine, tmp_path):
+    from typer.testing import CliRunner
+
+    from workbench.cli import app
+    from workbench.dataset import Dataset
+    from workbench.sources.registry import set_crosswalk
+    from workbench.workspace import Workspace
+
+    calls(demo).write_database("calls", pg_engine, if_table_exists="replace")
+    ws = Workspace.create(tmp_path / "ws", model=demo.model)
+    set_crosswalk(ws.store, Crosswalk(demo.crosswalk), model=demo.model)
+    url = pg_engine.url.render_as_string(hide_password=False)
+    args = ["sources", "add", str(ws.path), "--id", "crm", "--kind", "sql", "--location", url, "--pushdown",
+            "--option", "table=calls", "--option", '{"Telefoon": "phone"}'.join(["channel_map=", ""]),
+            "--const", "segment=private", "--on-bad-rows", "quarantine",
+            *(a for column, source in MAPPING.items() for a in ("--map", f"{column}={source}"))]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    contacts = demo.cube.cells["__part_rows"].sum()  # bad rows and ignored codes are left out in the engine
+    assert f"{contacts:,} contacts in" in result.output and "computed in the engine (sql)" in result.output
+    data = Dataset.of_workspace(Workspace.open(ws.path))
+    assert data.measure([], ["volume"]).item() == contacts

@@ -63,8 +63,9 @@ def generate_cmd(
 def sources_add(
     path: WorkspacePath,
     source_id: Annotated[str, typer.Option("--id", help="A short slug naming the source.")],
-    kind: Annotated[str, typer.Option(help="csv, parquet, excel, xes or sql.")],
-    location: Annotated[str, typer.Option(help="A file, folder or glob, or for sql a database URL.")],
+    kind: Annotated[str, typer.Option(help="csv, parquet, excel, xes, sql or spark.")],
+    location: Annotated[str, typer.Option(help="A file, folder or glob; for sql a database URL; for spark a "
+                                                "master (local[2], spark://…) or a Spark Connect URL (sc://…).")],
     map_: Annotated[list[str] | None, typer.Option("--map", help="CANONICAL=SOURCE_COLUMN, repeatable.")] = None,
     const: Annotated[list[str] | None, typer.Option("--const", help="CANONICAL=VALUE for a column the "
                                                                     "source lacks, e.g. channel=phone.")] = None,
@@ -76,6 +77,8 @@ def sources_add(
     timezone: Annotated[str, typer.Option(help="Time zone of timestamps without an offset.")] = "UTC",
     on_bad_rows: Annotated[str, typer.Option(help="reject or quarantine.")] = "reject",
     content: Annotated[str, typer.Option(help="contacts or survey.")] = "contacts",
+    pushdown: Annotated[bool, typer.Option("--pushdown", help="sql: compute the KPI cube in the database; "
+                                                              "only the cube comes back.")] = False,
 ) -> None:
     """Declare a source once (where it is, how its columns map); it is loaded once to check it first."""
     from workbench.sources.crosswalk import Crosswalk
@@ -85,7 +88,7 @@ def sources_add(
     from workbench.sources.spec import SourceSpec, SpecError
 
     ws = open_workspace(path)
-    options: dict = _pairs(option, "option")
+    options: dict = _pairs(option, "option") | ({"pushdown": True} if pushdown else {})
     if "decimal_comma" in options:
         options["decimal_comma"] = options["decimal_comma"].lower() in {"1", "true", "yes"}
     for key, value in options.items():
@@ -102,20 +105,25 @@ def sources_add(
                           timezone=timezone, on_bad_rows=on_bad_rows, content=content)
         model = ws.load()
         crosswalk = get_crosswalk(ws.store)
-        result = load_source(spec, channels=set(model.channels), crosswalk=crosswalk or Crosswalk(),
-                             workspace_dir=ws.path)
+        from workbench.metrics.pushdown import engine_check, pushes_down
+
+        if pushes_down(spec):  # checked where the data is: its rows are not read here
+            report = engine_check(spec, {c.id: c.digital for c in model.channels.values()}, crosswalk.targets)
+        else:
+            report = load_source(spec, channels=set(model.channels), crosswalk=crosswalk or Crosswalk(),
+                                 workspace_dir=ws.path).report
         add_source(ws.store, spec)
     except SourceRejected as exc:
         raise fail(f"{exc}\nthe source was not added") from None
     except (SpecError, ValueError) as exc:
         raise fail(f"error: {exc}") from None
-    out.print(str(result.report), markup=False)
+    out.print(str(report), markup=False)
     out.print(f"source '{spec.id}' added", markup=False)
 
 
 def _stored_location(location: str, kind: str, workspace: Path) -> str:
     """A path typed relative to the current folder, stored relative to the workspace if inside it."""
-    if kind == "sql" or Path(location).expanduser().is_absolute():
+    if kind in ("sql", "spark") or Path(location).expanduser().is_absolute():
         return location
     absolute = (Path.cwd() / location).resolve()
     return str(absolute.relative_to(workspace)) if absolute.is_relative_to(workspace) else str(absolute)
