@@ -34,8 +34,9 @@ def test_sketches_merge_like_sets():
 
 
 def test_ranks_follow_the_leading_zeros_of_the_hash():
-    hashed = pl.Series([0, (1 << 63) | 5, 1 << 14, 1 << 45], dtype=pl.UInt64)
+    assert sketch.PRECISION == 16
+    hashed = pl.Series([0, (1 << 63) | 5, 1 << 16, 1 << 47], dtype=pl.UInt64)
     got = pl.select(*sketch.hll_columns(pl.lit(hashed)))
-    # low 14 bits pick the register; the next 32 bits give the rank (33 when they are all zero)
+    # low 16 bits pick the register; the next 32 bits give the rank (33 when they are all zero)
     assert got["reg"].to_list() == [0, 5, 0, 0]
     assert got["rank"].to_list() == [33, 33, 32, 1]

@@ -37,10 +37,13 @@ def cube_cells(events: pl.LazyFrame | pl.DataFrame, channels: pl.DataFrame, *, r
         pl.lit(False).alias("repeat"))
     # the month as a truncated timestamp (fast), formatted once per cell; digital is a function of the
     # channel, a key of the cell, so its two parts come from the cell's rows after grouping
-    rows = frame.lazy().with_columns(pl.col("timestamp").dt.truncate("1mo").alias("__month"))
+    rows = frame.lazy().with_columns(pl.col("timestamp").dt.truncate("1mo").alias("__month"),
+                                     sketch.customer_hash().alias("__h"))
     per_row = {name: p for name, p in PARTS.items() if name not in ("digital", "count_digital")}
     aggs = [p.polars(cast=False).alias(column(name)) for name, p in per_row.items()]
-    aggs.append(pl.col("customer_id").drop_nulls().n_unique().alias(CUSTOMERS_PART))
+    # distinct customers per cell by their 64-bit hash: three times faster than on the text, and two
+    # customers of one cell share a hash with odds of about (customers in the cell)^2 / 2^65
+    aggs.append(pl.col("__h").drop_nulls().n_unique().alias(CUSTOMERS_PART))
     keys = ["reason", "channel", "segment", "__month"]
     flag = pl.col("channel").replace_strict(channels["channel"], channels["digital"], default=None,
                                             return_dtype=pl.Boolean)
@@ -60,7 +63,7 @@ def cube_cells(events: pl.LazyFrame | pl.DataFrame, channels: pl.DataFrame, *, r
         found = found.join(ids, on=keys, nulls_equal=True).select(CELL, "customer_id")
         customers = found.collect(engine="streaming").sort(CELL, "customer_id")
     else:
-        found = (rows.select(*keys, *sketch.hll_columns(sketch.customer_hash())).drop_nulls("reg")
+        found = (rows.select(*keys, *sketch.hll_columns(pl.col("__h"))).drop_nulls("reg")
                  .group_by(*keys, "reg").agg(pl.col("rank").max()))
         found = found.join(ids, on=keys, nulls_equal=True).select(CELL, "reg", "rank")
         customers = found.collect(engine="streaming").sort(CELL, "reg")
