@@ -10,7 +10,7 @@ Spark or any other dialect. Both give 0, never null, for a cell without input.
 Examples
 --------
 >>> df = pl.DataFrame({"nps": [10, 9, 7, 3, None]})
->>> df.select(PARTS["promoters"].polars(), PARTS["count_nps"].polars()).row(0)
+>>> df.select(PARTS["promoters"].polars().alias("p"), PARTS["count_nps"].polars().alias("n")).row(0)
 (2, 4)
 >>> PARTS["promoters"].sql()
 'COUNT(CASE WHEN nps >= 9 THEN 1 END)'
