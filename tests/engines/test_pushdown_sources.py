@@ -145,3 +145,37 @@ def test_the_cli_adds_a_pushed_down_sql_source_without_reading_its_rows(demo, pg
     assert f"{contacts:,} contacts in" in result.output and "computed in the engine (sql)" in result.output
     data = Dataset.of_workspace(Workspace.open(ws.path))
     assert data.measure([], ["volume"]).item() == contacts
+
+
+def test_a_spark_source_needs_a_table_or_a_query():
+    from workbench.sources.spec import SpecError
+
+    with pytest.raises(SpecError, match="a spark source needs exactly one of the options 'table' or 'query'"):
+        SourceSpec(id="s", kind="spark", location="local[2]", mapping=MAPPING)
+
+
+def test_a_pushed_down_sources_rows_are_read_only_when_collected(tmp_path):
+    from sqlalchemy import create_engine
+
+    from workbench.sources import connectors
+    from workbench.sources.remote import SAMPLE_ROWS, deferred
+
+    url = f"sqlite:///{tmp_path / 'crm.db'}"
+    rows = pl.DataFrame({"KlantNr": [f"C{i}" for i in range(500)], "Code": "BILL_Q", "cost": [None] * 500})
+    engine = create_engine(url)
+    rows.write_database("calls", engine)
+    engine.dispose()
+    reads: list[int] = []
+
+    def counting(spec, limit=None):
+        raw = connectors._sql_rows(spec)
+        reads.append(raw.frame.collect().height)
+        return raw
+
+    spec = SourceSpec(id="crm", kind="sql", location=url, mapping={"customer_id": "KlantNr", "source_code": "Code"},
+                      constants={"channel": "web", "timestamp": "2026-01-01"},
+                      options={"table": "calls", "pushdown": True})
+    frame = deferred(spec, counting).frame
+    assert reads == [SAMPLE_ROWS]  # a sample gives the schema; the table is not read
+    assert frame.collect_schema()["cost"] == pl.String  # null throughout the sample: read as text
+    assert frame.collect().height == 500 and reads == [SAMPLE_ROWS, 500]
