@@ -40,3 +40,24 @@ def test_ranks_follow_the_leading_zeros_of_the_hash():
     # low 16 bits pick the register; the next 32 bits give the rank (33 when they are all zero)
     assert got["reg"].to_list() == [0, 5, 0, 0]
     assert got["rank"].to_list() == [33, 33, 32, 1]
+
+
+def test_registers_grouped_on_a_packed_key_equal_those_grouped_on_the_cells_columns(tmp_path):
+    from datetime import datetime
+
+    from workbench.metrics.engines import local
+
+    rng = np.random.default_rng(5)
+    n = 20_000
+    rows = pl.DataFrame({"reason": pl.Series(rng.integers(0, 4, n)).cast(pl.String),
+                         "channel": rng.choice(["web", "app"], n), "segment": None,
+                         "__month": [datetime(2026, 1 + int(m), 1) for m in rng.integers(0, 3, n)],
+                         "customer_id": [f"C{i}" for i in rng.integers(0, 3_000, n)]})
+    rows = rows.with_columns(sketch.customer_hash().alias("__h")).with_columns(
+        pl.when(pl.int_range(n) % 97 == 0).then(None).otherwise(pl.col("__h")).alias("__h"))  # some without id
+    keys = ["reason", "channel", "segment", "__month"]
+    keyed = rows.select(keys).unique().sort(keys).with_row_index("__cell")
+    fast = local._registers(rows.lazy(), keyed, keys).sort("__cell", "reg")
+    slow = local._registers(rows.lazy(), keyed, keys, packed=False).sort("__cell", "reg")
+    assert fast.height > 1000
+    assert fast.equals(slow)

@@ -3,11 +3,11 @@ streams.
 
 Steps: read the columns the parts need; mark repeats with :func:`~workbench.metrics.repeats.repeat_flags`
 (a sort of a 64-bit pair hash and the timestamp, flags put back in row order); group by reason, channel,
-segment and a numeric month with Polars' streaming engine, the parts declared in
-:mod:`workbench.metrics.parts` plus the exact distinct customers of each cell; format the month as
-``YYYY-MM`` on the few thousand cells. Distinct customers across cells come from
-:mod:`workbench.metrics.sketch`: the customer sets of the cells while they hold at most ``exact_pairs``
-pairs, else their HyperLogLog registers.
+segment and the month (a truncated timestamp) with Polars' streaming engine, the parts declared in
+:mod:`workbench.metrics.parts` plus the distinct customers of each cell (by a 64-bit hash of the id);
+format the month as ``YYYY-MM`` and take the digital parts from the channel on the few thousand cells.
+Distinct customers across cells come from :mod:`workbench.metrics.sketch`: the customer sets of the cells
+while they hold at most ``exact_pairs`` pairs, else their HyperLogLog registers.
 """
 
 from __future__ import annotations
@@ -63,8 +63,25 @@ def cube_cells(events: pl.LazyFrame | pl.DataFrame, channels: pl.DataFrame, *, r
         found = found.join(ids, on=keys, nulls_equal=True).select(CELL, "customer_id")
         customers = found.collect(engine="streaming").sort(CELL, "customer_id")
     else:
-        found = (rows.select(*keys, *sketch.hll_columns(pl.col("__h"))).drop_nulls("reg")
-                 .group_by(*keys, "reg").agg(pl.col("rank").max()))
-        found = found.join(ids, on=keys, nulls_equal=True).select(CELL, "reg", "rank")
-        customers = found.collect(engine="streaming").sort(CELL, "reg")
+        customers = _registers(rows, keyed, keys)
     return cells, customers
+
+
+def _registers(rows: pl.LazyFrame, keyed: pl.DataFrame, keys: list[str], packed: bool = True) -> pl.DataFrame:
+    """The cells' sketches (``__cell, reg, rank``), grouped on one 64-bit key: 48 bits of a hash of the
+    cell and the 16 bits of the register (twice as fast as grouping on the cell's four columns). Should
+    two cells share those 48 bits, the sketches are grouped on the columns instead."""
+    size = sketch.REGISTERS
+    cell_hash = pl.struct(keys).hash(seed=3) // size
+    ids = keyed.select(CELL, cell_hash.alias("__ch"))
+    reg, rank = sketch.hll_columns(pl.col("__h"))
+    if not packed or ids["__ch"].n_unique() < ids.height:
+        found = (rows.select(*keys, reg, rank).drop_nulls("reg").group_by(*keys, "reg").agg(pl.col("rank").max())
+                 .join(keyed.lazy().select(CELL, *keys), on=keys, nulls_equal=True))
+        return found.select(CELL, "reg", "rank").collect(engine="streaming")
+    key = (cell_hash * size + pl.col("__h") % size).alias("__k")
+    found = (rows.filter(pl.col("__h").is_not_null()).select(key, rank).group_by("__k")
+             .agg(pl.col("rank").max()).collect(engine="streaming"))
+    found = found.select((pl.col("__k") // size).alias("__ch"),
+                         (pl.col("__k") % size).cast(pl.UInt16).alias("reg"), "rank")
+    return found.join(ids, on="__ch").select(CELL, "reg", "rank")
