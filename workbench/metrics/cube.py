@@ -130,10 +130,16 @@ class Cube:
 
     def _customers(self, cells: pl.LazyFrame, by: list[str]) -> pl.LazyFrame:
         """Distinct customers per group of the (filtered, exploded) ``cells``."""
-        keyed = cells.select(*by, CELL, CUSTOMERS_PART)
+        keyed = cells.select(*by, CELL, CUSTOMERS_PART).collect().lazy()
         per_group = keyed.group_by(by).agg(pl.len().alias("__cells"), pl.col(CUSTOMERS_PART).first()) if by \
             else keyed.select(pl.len().alias("__cells"), pl.col(CUSTOMERS_PART).first())
-        members = keyed.select(*by, CELL).join(self.customers.lazy(), on=CELL)
+        per_group = per_group.collect().lazy()
+        # only groups of several cells need their cells' customers united
+        if by:
+            wanted = keyed.join(per_group.filter(pl.col("__cells") > 1).select(by), on=by, nulls_equal=True)
+        else:
+            wanted = keyed if per_group.collect()["__cells"].item() > 1 else keyed.head(0)
+        members = wanted.select(*by, CELL).join(self.customers.lazy(), on=CELL)
         if self.customers_mode == sketch.EXACT:
             count = pl.col("customer_id").n_unique().cast(pl.Int64).alias("customers")
             union = members.group_by(by).agg(count) if by else members.select(count)
