@@ -103,10 +103,11 @@ def repeat_flags(events: pl.DataFrame, within_days: int = 7) -> pl.Series:
     [False, False, True]
     """
     both = pl.col("customer_id").is_not_null() & pl.col("reason").is_not_null()
-    keyed = events.select(
-        pl.when(both).then(pl.struct("customer_id", "reason").hash(seed=11)).alias("__k"),
-        pl.when(both).then(pl.struct("customer_id", "reason").hash(seed=29)).alias("__k2"),
-        "timestamp").with_row_index("__i").sort("__k", "timestamp")  # nulls first: nulls_last is far slower
+    pair = pl.struct("customer_id", "reason")
+    keyed = (events.select(pl.when(both).then(pair.hash(seed=11)).alias("__k"), "timestamp")
+             .with_row_index("__i").sort("__k", "timestamp"))  # nulls first: nulls_last is far slower
+    second = events.select(pl.when(both).then(pair.hash(seed=29)))[:, 0]  # the check hash, in sorted order:
+    keyed = keyed.with_columns(second.gather(keyed["__i"]).alias("__k2"))  # cheaper than sorting it along
     key, check = pl.col("__k"), pl.col("__k2")
     if keyed.select(((key.shift(-1) == key) & (check.shift(-1) != check)).any()).item():
         marked = mark_repeats(events.with_row_index("__i"), within_days).collect()
