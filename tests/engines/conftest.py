@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from dataclasses import dataclass
 
@@ -70,6 +71,8 @@ def pg_engine():
 def spark():
     """One local Spark session (2 cores) for the module; it takes a few seconds to start."""
     pytest.importorskip("pyspark")
+    if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
+        pytest.skip("no Java runtime for Spark (.ci/run installs openjdk-17-jre-headless)")
     from workbench.sources.remote import spark_session
 
     session = spark_session("local[2]")
