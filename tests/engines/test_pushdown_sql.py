@@ -44,7 +44,12 @@ def test_duckdb_sketches_customers_within_two_percent(demo):
     assert customers.columns == ["__cell", "reg", "rank"]
     sketched = Cube(cells, 7, customers)
     assert_frame_equal(sketched.cells, demo.cube.cells, check_exact=False, rel_tol=1e-12)  # exact per cell
-    for by in (["stage"], ["phase"], ["segment"], []):
+    assert_customers_within_error(sketched, demo)
+
+
+def assert_customers_within_error(sketched: Cube, demo) -> None:
+    """Customers from merged sketches within 2 % (or two customers) of the exact counts."""
+    for by in (["stage"], ["phase"], ["segment"], ["journey", "channel"], []):
         got = sketched.measure(by=by, kpis=["customers"], dims=demo.dims)
         exact = demo.cube.measure(by=by, kpis=["customers"], dims=demo.dims)
         allowed = (0.02 * exact["customers"]).clip(lower_bound=2)
@@ -73,6 +78,7 @@ def test_postgresql_computes_the_same_cube(demo, pg_engine):
                                exact_pairs=0)
     assert customers.columns == ["__cell", "reg", "rank"] and customers["rank"].max() <= 33
     assert_frame_equal(cells, demo.cube.cells, check_exact=False, rel_tol=1e-12)
+    assert_customers_within_error(Cube(cells, 7, customers), demo)  # PostgreSQL's own hash
 
 
 @pytest.fixture
