@@ -11,7 +11,7 @@ from model_fixtures import small_model
 from polars.testing import assert_frame_equal
 
 from workbench.cache import FigureCache
-from workbench.dataset import Dataset, Filters
+from workbench.dataset import NO_FILTERS, Dataset, Filters
 from workbench.metrics import measure
 from workbench.metrics.model_dims import dimensions
 from workbench.sources.canonical import conform
@@ -45,7 +45,7 @@ def test_repeats_are_marked_before_the_filters():
 @pytest.mark.parametrize("segment", [None, "families", "seniors"])
 def test_the_cube_and_the_events_give_the_same_figures(segment):
     data = Dataset.from_frames(small_model(), EVENTS)
-    kpis = ("volume", "repeat_rate", "nps", "cost", "digital_share")
+    kpis = ("volume", "repeat_rate", "nps", "cost", "digital_share", "customers")
     filters = Filters(segment=segment)
     from_cube = data._measure(["stage"], kpis, filters, None, [])
     from_events = data._from_events(["stage"], kpis, filters, None, [])
@@ -56,9 +56,33 @@ def test_the_cube_and_the_events_give_the_same_figures(segment):
     assert_frame_equal(data.measure(["stage"], ["volume"], filters), expected)
 
 
-def test_distinct_customers_come_from_the_events_next_to_the_cube():
-    got = Dataset.from_frames(small_model(), EVENTS).measure(["reason"], ["volume", "customers"])
+def test_distinct_customers_come_from_the_cube_never_from_the_events(monkeypatch):
+    data = Dataset.from_frames(small_model(), EVENTS)
+    monkeypatch.setattr(Dataset, "_from_events", lambda *a, **k: pytest.fail("customers read from the events"))
+    got = data.measure(["reason"], ["volume", "customers"])
     assert got.rows() == [("pay-bill", 3, 2), ("place-order", 1, 1)]
+    assert data.measure([], ["customers"]).item() == 3
+    # phone: c1 (families) and c2 (seniors) sit in two cells; c1 on two channels counts once in the total
+    assert data.measure(["channel"], ["customers"]).rows() == [("app", 1), ("phone", 2), ("web", 1)]
+
+
+def test_sketched_customers_of_the_cube_are_within_two_percent_of_the_events(tmp_path):
+    from workbench.metrics.cube import Cube
+    from workbench.sample import generate
+    from workbench.sources.crosswalk import Crosswalk
+    from workbench.templates import load_template
+
+    model = load_template("telecom")
+    result = generate(model, tmp_path, events=30_000, seed=4, progress=False)
+    events = Crosswalk(result.crosswalk).apply(pl.scan_parquet(tmp_path, hive_partitioning=True).drop("month"))
+    data = Dataset.from_frames(model, events.collect())
+    dims = data.dims  # current journeys only, as the Dataset's own figures
+    sketched = Cube.build(data.events(), dims, exact_pairs=0)
+    for by in (["stage"], ["journey"], ["segment"]):
+        exact = data._from_events(by, ["customers"], NO_FILTERS, None, [])
+        got = sketched.measure(by=by, kpis=["customers"], dims=dims)
+        assert got[by[0]].to_list() == exact[by[0]].to_list()
+        assert ((got["customers"] - exact["customers"]).abs() <= 0.02 * exact["customers"]).all()
 
 
 def test_two_sessions_share_one_computation():
@@ -125,7 +149,8 @@ def test_the_cube_is_kept_on_disk_and_a_second_process_reuses_it(tmp_path):
     assert len(files) == 1
     again = Dataset.of_workspace(ws, cache=FigureCache())  # a new process: an empty memory cache
     assert_frame_equal(again.cube().cells, cells)
-    assert again._disk.hits == 1 and again._disk.misses == 0
+    assert_frame_equal(again.cube().customers, Dataset.of_workspace(ws, cache=FigureCache()).cube().customers)
+    assert again._disk.hits == 2 and again._disk.misses == 0   # the cells and the customers
     ws.close()
 
 

@@ -218,14 +218,20 @@ class Dataset:
         """The KPI cube of the contacts (kept on disk per data version when the workspace's cache allows)."""
         channels = self.dims.channels
 
-        def build() -> Cube:
-            def cells() -> pl.DataFrame:
-                return Cube.build(self._events, self.dims, repeat_days=self.repeat_days).cells
+        def compute() -> Cube:  # where the data is: Polars here, or each pushed-down source's engine
+            from workbench.metrics.pushdown import pushed_sources, workspace_cube
 
+            if self.workspace is not None and pushed_sources(self.workspace):
+                return workspace_cube(self.workspace, self.model, self.dims, repeat_days=self.repeat_days)
+            return Cube.build(self._events, self.dims, repeat_days=self.repeat_days)
+
+        def build() -> Cube:
             if self._disk is None:
-                return Cube(cells(), self.repeat_days)
-            key = ("cube/2", self.data_key, channels, self.repeat_days)
-            return Cube(self._disk.get_or_compute(key, cells, prefix="cube-", keep_one=True), self.repeat_days)
+                return compute()
+            from workbench.metrics.cube import cached_cube
+
+            key = ("cube/3", self.data_key, channels, self.repeat_days, pl.__version__)
+            return cached_cube(self._disk, key, compute, self.repeat_days)
 
         return self._remember(("cube", fingerprint(channels), self.repeat_days), build)
 

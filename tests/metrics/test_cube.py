@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from polars.testing import assert_frame_equal
+from polars.testing import assert_frame_equal, assert_series_equal
 
 from workbench.metrics import measure
 from workbench.metrics.cube import CUBE_KPIS, Cube
@@ -54,7 +54,8 @@ def test_cube_equals_measure_on_the_events(demo, by, filters, period):
 
 def test_cube_refuses_what_it_cannot_answer(demo):
     _events, _dims, cube = demo
-    assert not cube.supports(["reason"], ["customers"])
+    assert cube.supports(["reason"], ["customers"]) and cube.customers_mode == "exact"
+    assert not cube.supports(["reason"], ["share"])
     assert not cube.supports(["reason"], ["volume"], period="week")
     assert not cube.supports(["brand"], ["volume"])
 
@@ -62,4 +63,26 @@ def test_cube_refuses_what_it_cannot_answer(demo):
 def test_cube_round_trips_through_parquet(demo, tmp_path):
     _events, _dims, cube = demo
     cube.write(tmp_path / "cube.parquet")
-    assert_frame_equal(Cube.read(tmp_path / "cube.parquet").cells, cube.cells)
+    again = Cube.read(tmp_path / "cube.parquet")
+    assert_frame_equal(again.cells, cube.cells)
+    assert_frame_equal(again.customers, cube.customers)
+
+
+@pytest.mark.parametrize(("by", "filters"), [
+    ([], None), (["stage"], None), (["journey"], {"segment": ["seniors"]}), (["phase", "channel"], None),
+    (["reason", "channel", "segment", "period"], None),
+])
+def test_sketched_customers_are_within_two_percent_and_exact_for_one_cell(demo, by, filters):
+    events, dims, _cube = demo
+    sketched = Cube.build(events, dims, exact_pairs=0)
+    assert sketched.customers_mode == "hll" and set(sketched.customers.columns) == {"__cell", "reg", "rank"}
+    period = "month" if "period" in by else None
+    by = [b for b in by if b != "period"]
+    expected = measure(events, by=by, kpis=["customers", "volume"], dims=dims, filters=filters, period=period)
+    got = sketched.measure(by=by, kpis=["customers", "volume"], dims=dims, filters=filters, period=period)
+    assert_frame_equal(got.drop("customers"), expected.drop("customers"))
+    # within 2 %, or two customers for groups of a few dozen (two of them may share a register)
+    allowed = (0.02 * expected["customers"]).clip(lower_bound=2)
+    assert ((got["customers"] - expected["customers"]).abs() <= allowed).all()
+    if len(by) == 3:  # reason x channel x segment x month: every group is one cell, counted exactly
+        assert_series_equal(got["customers"], expected["customers"])

@@ -117,8 +117,9 @@ def _generate_into_workspace(path: Path, *, events: int, seed: int, overwrite: b
 def sources_add(
     path: WorkspacePath,
     source_id: Annotated[str, typer.Option("--id", help="A short slug naming the source.")],
-    kind: Annotated[str, typer.Option(help="csv, parquet, excel, xes or sql.")],
-    location: Annotated[str, typer.Option(help="A file, folder or glob, or for sql a database URL.")],
+    kind: Annotated[str, typer.Option(help="csv, parquet, excel, xes, sql or spark.")],
+    location: Annotated[str, typer.Option(help="A file, folder or glob; for sql a database URL; for spark a "
+                                                "master (local[2], spark://…) or a Spark Connect URL (sc://…).")],
     map_: Annotated[list[str] | None, typer.Option("--map", help="CANONICAL=SOURCE_COLUMN, repeatable.")] = None,
     const: Annotated[list[str] | None, typer.Option("--const", help="CANONICAL=VALUE for a column the "
                                                                     "source lacks, e.g. channel=phone.")] = None,
@@ -131,6 +132,8 @@ def sources_add(
     on_bad_rows: Annotated[str, typer.Option(help="reject or quarantine.")] = "reject",
     content: Annotated[str, typer.Option(help="contacts, survey or customers (a customers table: customer_id, "
                                               "start, end, monthly_revenue, segment …).")] = "contacts",
+    pushdown: Annotated[bool, typer.Option("--pushdown", help="sql: compute the KPI cube in the database; "
+                                                              "only the cube comes back.")] = False,
 ) -> None:
     """Declare a source once (where it is, how its columns map); it is loaded once to check it first."""
     from workbench.sources.crosswalk import Crosswalk
@@ -140,7 +143,7 @@ def sources_add(
     from workbench.sources.spec import SourceSpec, SpecError
 
     ws = open_workspace(path)
-    options: dict = _pairs(option, "option")
+    options: dict = _pairs(option, "option") | ({"pushdown": True} if pushdown else {})
     if "decimal_comma" in options:
         options["decimal_comma"] = options["decimal_comma"].lower() in {"1", "true", "yes"}
     for key, value in options.items():
@@ -161,15 +164,23 @@ def sources_add(
             return
         model = ws.load()
         crosswalk = get_crosswalk(ws.store)
-        result = load_source(spec, channels=set(model.channels), crosswalk=crosswalk or Crosswalk(),
-                             workspace_dir=ws.path, **load_options(ws.store))
-        # stored with the columns it found by name, so a later export with other headers cannot remap silently
-        add_source(ws.store, dataclasses.replace(spec, mapping={**spec.mapping, **result.columns.found_by_name}))
+        from workbench.metrics.pushdown import engine_check, pushes_down
+
+        if pushes_down(spec):  # checked where the data is: its rows are not read here
+            report = engine_check(spec, {c.id: c.digital for c in model.channels.values()},
+                                  (crosswalk or Crosswalk()).targets)
+            add_source(ws.store, spec)
+        else:
+            result = load_source(spec, channels=set(model.channels), crosswalk=crosswalk or Crosswalk(),
+                                 workspace_dir=ws.path, **load_options(ws.store))
+            report = result.report
+            # stored with the columns found by name, so a later export with other headers cannot remap silently
+            add_source(ws.store, dataclasses.replace(spec, mapping={**spec.mapping, **result.columns.found_by_name}))
     except SourceRejected as exc:
         raise fail(f"{exc}\nthe source was not added") from None
     except (SpecError, ValueError) as exc:
         raise fail(f"error: {exc}") from None
-    out.print(str(result.report), markup=False)
+    out.print(str(report), markup=False)
     out.print(f"source '{spec.id}' added", markup=False)
 
 
@@ -187,7 +198,7 @@ def _add_customers(ws, spec) -> None:
 
 def _stored_location(location: str, kind: str, workspace: Path) -> str:
     """A path typed relative to the current folder, stored relative to the workspace if inside it."""
-    if kind == "sql" or Path(location).expanduser().is_absolute():
+    if kind in ("sql", "spark") or Path(location).expanduser().is_absolute():
         return location
     absolute = (Path.cwd() / location).resolve()
     return str(absolute.relative_to(workspace)) if absolute.is_relative_to(workspace) else str(absolute)

@@ -24,10 +24,11 @@ from collections.abc import Iterable
 import polars as pl
 
 from workbench.metrics.custom import CustomKpi, _condition
+from workbench.metrics.parts import PARTS, PREFIX
 
 #: Default rows per bucket: a bucket of the standard KPI set peaks around 1.5 GB here.
 ROWS_PER_BUCKET = 12_000_000
-_P = "__part_"  # prefix of the part columns
+_P = PREFIX  # prefix of the part columns
 
 
 def bucket_of(n_buckets: int, customer: str = "customer_id") -> pl.Expr:
@@ -88,18 +89,6 @@ class Parts:
         self._parts.setdefault(_P + name, (expr, how))
         return pl.col(_P + name)
 
-    def _count(self, column: str) -> pl.Expr:
-        return self._part(f"count_{column}", pl.col(column).count().cast(pl.Int64))
-
-    def _rate(self, column: str, hit: pl.Expr, name: str) -> pl.Expr:
-        """Mean of a 0/1 flag over the rows where ``column`` is known."""
-        hits = self._part(name, hit.sum().cast(pl.Int64))
-        return _ratio(hits, self._count(column))
-
-    def _mean(self, column: str) -> pl.Expr:
-        total = self._part(f"sum_{column}", pl.col(column).cast(pl.Float64).sum())
-        return _ratio(total, self._count(column))
-
     def _catalogue(self, kpi: str) -> pl.Expr:
         return _CATALOGUE_PARTS[kpi](self).alias(kpi)
 
@@ -127,37 +116,45 @@ def _ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
     return pl.when(denominator > 0).then(numerator.cast(pl.Float64) / denominator)
 
 
-def _volume(p: Parts) -> pl.Expr:
-    return p._part("rows", pl.len().cast(pl.Int64))
+def _named(p: Parts, name: str) -> pl.Expr:
+    """A part declared once in ``workbench.metrics.parts`` (the cube and the SQL engines use the same)."""
+    return p._part(name, PARTS[name].polars())
+
+
+def _rate(p: Parts, hits: str, known: str) -> pl.Expr:
+    return _ratio(_named(p, hits), _named(p, f"count_{known}"))
+
+
+def _mean(p: Parts, column: str) -> pl.Expr:
+    return _ratio(_named(p, f"sum_{column}"), _named(p, f"count_{column}"))
 
 
 def _repeat_rate(p: Parts) -> pl.Expr:
-    return _ratio(p._part("repeats", pl.col("repeat").sum().cast(pl.Int64)), _volume(p))
+    return _ratio(_named(p, "repeats"), _named(p, "rows"))
 
 
 def _nps(p: Parts) -> pl.Expr:
-    s = pl.col("nps")
-    net = p._part("nps_net", ((s >= 9).cast(pl.Int64) - (s <= 6).cast(pl.Int64)).sum())
-    return 100.0 * _ratio(net, p._count("nps"))
+    net = _named(p, "promoters") - _named(p, "detractors")
+    return 100.0 * _ratio(net, _named(p, "count_nps"))
 
 
 _CATALOGUE_PARTS = {
-    "volume": _volume,
+    "volume": lambda p: _named(p, "rows"),
     "customers": lambda p: p._part("customers", pl.col("customer_id").drop_nulls().n_unique().cast(pl.Int64)),
-    "digital_share": lambda p: p._rate("digital", pl.col("digital"), "digital"),
-    "cost": lambda p: p._part("cost", pl.col("cost").sum()),
-    "cost_per_contact": lambda p: p._mean("cost"),
-    "aht": lambda p: p._mean("handling_seconds"),
-    "complaints": lambda p: p._part("complaints", pl.col("complaint").sum().cast(pl.Int64)),
-    "complaint_rate": lambda p: p._rate("complaint", pl.col("complaint"), "complaints"),
-    "resolution_rate": lambda p: p._rate("resolved", pl.col("resolved"), "resolved"),
-    "repeats": lambda p: p._part("repeats", pl.col("repeat").sum().cast(pl.Int64)),
+    "digital_share": lambda p: _rate(p, "digital", "digital"),
+    "cost": lambda p: _named(p, "sum_cost"),
+    "cost_per_contact": lambda p: _mean(p, "cost"),
+    "aht": lambda p: _mean(p, "handling_seconds"),
+    "complaints": lambda p: _named(p, "complaints"),
+    "complaint_rate": lambda p: _rate(p, "complaints", "complaint"),
+    "resolution_rate": lambda p: _rate(p, "resolved", "resolved"),
+    "repeats": lambda p: _named(p, "repeats"),
     "repeat_rate": _repeat_rate,
     "fcr": lambda p: 1.0 - _repeat_rate(p),
     "nps": _nps,
-    "ces": lambda p: p._mean("ces"),
-    "csat": lambda p: p._rate("csat", pl.col("csat") >= 4, "csat_top"),
-    "nps_responses": lambda p: p._count("nps"),
-    "ces_responses": lambda p: p._count("ces"),
-    "csat_responses": lambda p: p._count("csat"),
+    "ces": lambda p: _mean(p, "ces"),
+    "csat": lambda p: _rate(p, "csat_top", "csat"),
+    "nps_responses": lambda p: _named(p, "count_nps"),
+    "ces_responses": lambda p: _named(p, "count_ces"),
+    "csat_responses": lambda p: _named(p, "count_csat"),
 }

@@ -29,7 +29,7 @@ from workbench.metrics.buckets import Parts, auto_buckets, bucket_of, splits
 from workbench.metrics.custom import CustomKpi, check_columns, did_you_mean, parse_custom_kpis
 from workbench.metrics.dimensions import MANY_TO_MANY, REASON_ATTRIBUTES, Dimensions
 from workbench.metrics.kpis import CATALOGUE, DEFAULT_KPIS, share
-from workbench.metrics.repeats import mark_repeats, mark_repeats_frame
+from workbench.metrics.repeats import mark_repeats, mark_repeats_frame, repeat_flags
 
 PERIODS = {"day": "1d", "week": "1w", "month": "1mo", "quarter": "1q", "year": "1y"}
 DIMS_DERIVED = (*REASON_ATTRIBUTES, *MANY_TO_MANY, "digital")
@@ -71,6 +71,11 @@ def measure(events: Events, *, by: Sequence[str], kpis: Sequence[str] | None = N
         raise ValueError(f"buckets must be >= 1, got {buckets}")
     if buckets > 1:
         return _measure_in_buckets(events, _prepare(events, **options), buckets, engine)
+    spec = _prepare(events, **options)
+    if "repeat" in spec.needs:  # mark repeats on the columns read, with the fast sort of integer keys
+        rows = _collect([events.lazy().select(_source_columns(spec))], events, dims, engine)[0]
+        rows = rows.with_columns(repeat_flags(rows, repeat_days))
+        return _collect([_plan(rows.lazy(), marked=True, **options)], events, dims, engine)[0]
     return _collect([_plan(events, **options)], events, dims, engine)[0]
 
 
@@ -168,10 +173,10 @@ def _grouped(rows: pl.LazyFrame, spec: _Spec, by: list[str], aggs: list[pl.Expr]
     return _group(_explode(rows, by, spec.columns, spec.dims, spec.filters), by, aggs)
 
 
-def _plan(events: Events, **options: Any) -> pl.LazyFrame:
+def _plan(events: Events, *, marked: bool = False, **options: Any) -> pl.LazyFrame:
     spec = _prepare(events, **options)
     by, kpi_ids = spec.by, spec.kpi_ids
-    lf = _rows(events.lazy(), spec)
+    lf = _rows(events.lazy(), spec, marked=marked)
     defs = [CATALOGUE[k] for k in kpi_ids if k in CATALOGUE]
     aggs = [d.expr() for d in defs if not d.after_grouping] + [c.expr() for c in spec.custom]
     if "parent_volume" in spec.needs and "volume" not in kpi_ids:

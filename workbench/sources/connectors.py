@@ -59,7 +59,9 @@ def read_raw(spec: SourceSpec, scratch: Path | None = None) -> RawSource:
     """
     if spec.kind == "csv":
         return _csv(spec, scratch)
-    reader = {"parquet": _parquet, "excel": _excel, "xes": _xes, "sql": _sql}[spec.kind]
+    from workbench.sources.remote import read_spark
+
+    reader = {"parquet": _parquet, "excel": _excel, "xes": _xes, "sql": _sql, "spark": read_spark}[spec.kind]
     return reader(spec)
 
 
@@ -274,6 +276,14 @@ def _xes(spec: SourceSpec) -> RawSource:
 
 
 def _sql(spec: SourceSpec) -> RawSource:
+    if spec.options.get("pushdown"):  # the cube is computed in the database: read rows only when asked
+        from workbench.sources.remote import deferred
+
+        return deferred(spec, _sql_rows)
+    return _sql_rows(spec)
+
+
+def _sql_rows(spec: SourceSpec) -> RawSource:
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError

@@ -23,7 +23,7 @@ from workbench.sources import columns as parse
 from workbench.sources.automap import normalise
 from workbench.sources.connectors import FILE, ROW, read_raw
 from workbench.sources.quarantine import clear_quarantine, quarantine_path, write_quarantine
-from workbench.sources.spec import SourceSpec, SpecError
+from workbench.sources.spec import SourceSpec, SpecError, in_workspace
 
 CUSTOMER_COLUMNS = {"customer_id": pl.String, "segment": pl.String, "start": pl.Date, "end": pl.Date,
                     "monthly_revenue": pl.Float64, "prospect": pl.Date, "products": pl.String}
@@ -76,8 +76,7 @@ def customer_mapping(spec: SourceSpec, columns: list[str]) -> dict[str, str]:
 def load_customers(spec: SourceSpec, workspace_dir: str | Path | None = None) -> CustomersResult:
     """Read a customers source (see the module docstring); raises :class:`SourceRejected` or
     :class:`SpecError` with every problem located when the source is refused."""
-    if workspace_dir is not None and spec.kind != "sql" and not Path(spec.location).expanduser().is_absolute():
-        spec = dataclasses.replace(spec, location=str(Path(workspace_dir) / spec.location))
+    spec = in_workspace(spec, workspace_dir)
     raw = read_raw(spec, Path(workspace_dir) / "cache" / "sources" if workspace_dir else None)
     mapping = customer_mapping(spec, raw.columns)
     if "customer_id" not in mapping:

@@ -50,7 +50,7 @@ from workbench.sources.connectors import (
 from workbench.sources.crosswalk import Crosswalk
 from workbench.sources.quarantine import clear_quarantine, quarantine_path, write_quarantine
 from workbench.sources.report import BadRow, LoadReport, ProblemCount, SourceRejected
-from workbench.sources.spec import XES_DEFAULT_MAPPING, SourceSpec
+from workbench.sources.spec import XES_DEFAULT_MAPPING, SourceSpec, in_workspace
 from workbench.sources.textfile import BAD_LINE, LINE_LIMIT, separator_hint, separator_option
 
 #: Every kind of bad row, and what the user is told about the offending value.
@@ -116,8 +116,7 @@ def load_source(spec: SourceSpec, *, channels: set[str] | None = None, crosswalk
     holds only the good rows. For readers of a source that was checked when added or changed.
     """
     crosswalk = crosswalk if crosswalk is not None else Crosswalk()
-    if workspace_dir is not None and spec.kind != "sql" and not Path(spec.location).expanduser().is_absolute():
-        spec = dataclasses.replace(spec, location=str(Path(workspace_dir) / spec.location))
+    spec = in_workspace(spec, workspace_dir)
     scratch = Path(workspace_dir) / "cache" / "sources" if workspace_dir is not None else None
     raw = read_raw(spec, scratch)
     window = timestamp_window if timestamp_window is not None else plausible_window()

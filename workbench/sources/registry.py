@@ -76,6 +76,15 @@ def list_sources(store: Store) -> list[SourceSpec]:
     return [SourceSpec.from_dict(json.loads(raw)) for raw in rows]
 
 
+#: What a source holds that becomes contacts (the others: ``customers`` tables, ``feedback`` texts).
+CONTACT_CONTENTS = ("contacts", "survey")
+
+
+def contact_sources(store: Store) -> list[SourceSpec]:
+    """The registered sources whose rows are contacts (or survey answers), by id."""
+    return [spec for spec in list_sources(store) if spec.content in CONTACT_CONTENTS]
+
+
 def get_source(store: Store, id: str) -> SourceSpec:
     for spec in list_sources(store):
         if spec.id == id:
@@ -170,8 +179,9 @@ class ContactsResult:
 
 
 def contacts(store: Store, workspace_dir: str | Path | None, model: Model | None = None, *,
-             check: bool = True) -> ContactsResult:
-    """Load every registered source with the stored crosswalk and the model's channels.
+             check: bool = True, sources: list[SourceSpec] | None = None) -> ContactsResult:
+    """Load every registered contact source (or only ``sources``) with the stored crosswalk and the model's
+    channels.
 
     The frame is the canonical schema plus a ``source`` column (the source id) and every source's extra
     dimensions (null for sources without them). A source with bad rows and ``on_bad_rows="reject"``
@@ -186,9 +196,7 @@ def contacts(store: Store, workspace_dir: str | Path | None, model: Model | None
     channels = set(model.channels)
     frames, reports = [], {}
     options = load_options(store)
-    for spec in list_sources(store):
-        if spec.content == "customers":
-            continue  # a customers table, not contacts (see customers())
+    for spec in contact_sources(store) if sources is None else sources:
         result = load_source(spec, channels=channels, crosswalk=crosswalk, workspace_dir=workspace_dir, check=check,
                              **options)
         frames.append(result.frame.with_columns(pl.lit(spec.id).alias("source")))
@@ -215,7 +223,9 @@ __all__ = [
     "ContactsResult",
     "IGNORE",
     "UnknownSource",
+    "CONTACT_CONTENTS",
     "add_source",
+    "contact_sources",
     "contacts",
     "follow_model",
     "get_crosswalk",

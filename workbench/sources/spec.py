@@ -6,7 +6,8 @@ stores it in the ``sources`` table.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -14,7 +15,7 @@ from workbench.errors import InputError
 from workbench.model import SLUG, did_you_mean, slugify
 from workbench.sources.canonical import CONTACT_SCHEMA
 
-KINDS = ("csv", "parquet", "excel", "xes", "sql")
+KINDS = ("csv", "parquet", "excel", "xes", "sql", "spark")
 CONTENTS = ("contacts", "survey", "customers")
 BAD_ROW_POLICIES = ("reject", "quarantine")
 #: Options each kind understands (anything else is refused, so a typo does not go unnoticed).
@@ -23,8 +24,11 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "parquet": ("channel_map",),
     "excel": ("sheet", "channel_map"),
     "xes": ("customer", "channel", "channel_map"),
-    "sql": ("table", "query", "schema", "channel_map"),
+    "sql": ("table", "query", "schema", "channel_map", "pushdown"),
+    "spark": ("table", "query", "channel_map"),  # the cube is always computed on the Spark session
 }
+#: Kinds whose location is no file (a SQLAlchemy URL, a Spark master or Spark Connect URL).
+REMOTE_KINDS = ("sql", "spark")
 #: What an XES log offers without any mapping: its case is the customer, its activity the source code.
 XES_DEFAULT_MAPPING = {"customer_id": "case_id", "timestamp": "timestamp", "source_code": "activity"}
 
@@ -44,7 +48,8 @@ class SourceSpec:
     kind
         ``csv``, ``parquet``, ``excel``, ``xes`` or ``sql``.
     location
-        A file, a folder, a glob (``data/*.parquet``) or, for ``sql``, a SQLAlchemy URL.
+        A file, a folder, a glob (``data/*.parquet``); for ``sql`` a SQLAlchemy URL; for ``spark`` a master
+        (``local[2]``, ``spark://host:7077``) or a Spark Connect URL (``sc://host:15002``).
     mapping
         Canonical column → source column, e.g. ``{"customer_id": "KlantNr", "timestamp": "Datum"}``.
         An extra dimension may be mapped too (``{"brand": "Merk"}``) to rename it. A canonical column
@@ -60,9 +65,10 @@ class SourceSpec:
     options
         Per kind: csv ``separator`` and ``encoding`` (both detected when left out; e.g. ``";"``,
         ``"tab"``, ``"cp1252"``), ``decimal_comma``, ``quote_char``;
-        excel ``sheet``; sql ``table`` (and ``schema``) or ``query``; xes ``customer`` / ``channel``
-        (the attribute holding them; ``"case:KEY"`` for a trace attribute). Every kind: ``channel_map``
-        (source channel value → channel id).
+        excel ``sheet``; sql ``table`` (and ``schema``) or ``query``, and ``pushdown`` (compute the KPI
+        cube in the database: ``workbench.metrics.pushdown``); spark ``table`` or ``query``; xes
+        ``customer`` / ``channel`` (the attribute holding them; ``"case:KEY"`` for a trace attribute).
+        Every kind: ``channel_map`` (source channel value → channel id).
     extra_dimensions
         Further columns to keep (brand, country …), by output name.
     on_bad_rows
@@ -73,7 +79,7 @@ class SourceSpec:
     """
 
     id: str
-    kind: Literal["csv", "parquet", "excel", "xes", "sql"]
+    kind: Literal["csv", "parquet", "excel", "xes", "sql", "spark"]
     location: str
     mapping: dict[str, str] = field(default_factory=dict)
     constants: dict[str, Any] = field(default_factory=dict)
@@ -139,8 +145,8 @@ class SourceSpec:
             if option not in allowed:
                 out.append(f"option '{option}' does not apply to {self.kind} sources"
                            f"{did_you_mean(option, allowed)}")
-        if self.kind == "sql" and bool(self.options.get("table")) == bool(self.options.get("query")):
-            out.append("a sql source needs exactly one of the options 'table' or 'query'")
+        if self.kind in REMOTE_KINDS and bool(self.options.get("table")) == bool(self.options.get("query")):
+            out.append(f"a {self.kind} source needs exactly one of the options 'table' or 'query'")
         return out
 
     # -- JSON -----------------------------------------------------------------------------------
@@ -162,3 +168,10 @@ class SourceSpec:
         if missing:
             raise SpecError(f"source '{data.get('id')}': missing field(s) {', '.join(missing)}")
         return cls(**data)
+
+
+def in_workspace(spec: SourceSpec, workspace_dir: str | Path | None) -> SourceSpec:
+    """``spec`` with a relative file location made relative to the workspace folder (remote kinds as is)."""
+    if workspace_dir is None or spec.kind in REMOTE_KINDS or Path(spec.location).expanduser().is_absolute():
+        return spec
+    return replace(spec, location=str(Path(workspace_dir) / spec.location))
