@@ -12,6 +12,7 @@ import html
 
 import panel as pn
 import polars as pl
+from panel.theme.fast import Fast
 
 from workbench.ui.exports import export_buttons
 from workbench.ui.lifecycle_map import LifeCycleMap
@@ -29,8 +30,36 @@ def extension() -> None:
     pn.extension(*EXTENSIONS, notifications=True, loading_indicator=True, sizing_mode="stretch_width")
 
 
+class OfflineFast(Fast):
+    """Panel's Fast design without its web font (Open Sans from fonts.googleapis.com): the dashboard
+    requests nothing outside its own server."""
+
+    _resources = {**Fast._resources, "font": {}}
+
+
+OfflineFast.__name__ = "Fast"  # Panel finds a design's bundled files by its class name
+
+
+class Template(pn.template.FastListTemplate):
+    """Panel's FastListTemplate with the title escaped where the page template puts it raw (the header's
+    ``<a class="title">`` and ``<meta name="name">``), and no font fetched from the internet."""
+
+    def __init__(self, **params):
+        params.setdefault("font", "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif")
+        params.setdefault("font_url", "")
+        params.setdefault("design", OfflineFast)
+        super().__init__(**params)
+
+    def _update_vars(self, *args) -> None:
+        super()._update_vars(*args)
+        for key in ("app_title", "meta_name", "site_title", "meta_description", "meta_author", "meta_keywords"):
+            value = self._render_variables.get(key)
+            if isinstance(value, str):
+                self._render_variables[key] = html.escape(value, quote=True)
+
+
 def build_app(workspace=None, *, session: Session | None = None, can_edit: bool = False,
-              user: str | None = None) -> pn.template.FastListTemplate:
+              user: str | None = None) -> Template:
     """One session's dashboard over ``workspace`` (or over a ready ``session``)."""
     extension()
     if session is None:
@@ -48,11 +77,23 @@ def build_app(workspace=None, *, session: Session | None = None, can_edit: bool 
     tabs = pn.Tabs(*pages.items(), dynamic=True, css_classes=["wb-steps"])
     who = f"{html.escape(session.user)} · " if session.user else ""
     role = "editor" if session.can_edit else "viewer (read-only)"
-    return pn.template.FastListTemplate(
+    return Template(
         title=f"Journey Workbench — {session.model.name}", accent=ACCENT, header_background=ACCENT,
         sidebar=[_filters(session), pn.pane.HTML(f"<small>{who}{role}</small>", css_classes=["wb-role"])],
         main=[pn.Column(message_alert(session), tabs, sizing_mode="stretch_width")], sidebar_width=260,
     )
+
+
+def warm_up(workspace) -> None:
+    """Before the first visitor: compute what the first page shows (KPI cube, months, the map's figures)
+    and build one dashboard, so the first real session finds every import done and every figure cached."""
+    from bokeh.document import Document
+
+    session = Session.of_workspace(workspace)
+    if problem := session.data.cache_problem:
+        print(f"note: {problem}", flush=True)
+    template = build_app(session=session)
+    pn.Column(*template.sidebar, *template.main).get_root(Document())
 
 
 def _lazy(make) -> pn.param.ParamFunction:
