@@ -28,6 +28,7 @@ from workbench.web.components import component_route
 from workbench.web.headers import security_transform
 from workbench.web.hosts import HostAllowlist, default_hosts, is_loopback
 from workbench.web.signin import COOKIE, SessionBook, WorkbenchAuth, request_user
+from workbench.web.throttle import LoginThrottle
 
 COOKIE_ENV = "WORKBENCH_COOKIE_SECRET"
 log = logging.getLogger("workbench.server")
@@ -84,12 +85,13 @@ def serve(path: str | Path, *, port: int = 5006, address: str = "127.0.0.1", pre
           oauth_secret: str | None = None, oauth_redirect_uri: str | None = None, editors: tuple[str, ...] = (),
           allow_edit: bool = False, cookie_secret: str | None = None, origins: tuple[str, ...] = (),
           allowed_hosts: tuple[str, ...] = (), secure_cookies: bool = False, trusted_proxies: tuple[str, ...] = (),
-          show: bool = False, threaded: bool = False, num_threads: int | None = None):
+          throttle: LoginThrottle | None = None, show: bool = False, threaded: bool = False):
     """Serve the dashboard of the workspace at ``path``; returns Panel's server (or thread if threaded).
 
     ``allowed_hosts``: the Host names the server answers (default: the address served on and
     ``localhost``); ``origins`` (``host:port``) are allowed too. ``secure_cookies``: mark the sign-in
     cookie Secure (also done when a ``trusted_proxies`` address forwards ``X-Forwarded-Proto: https``).
+    ``throttle``: the back-off of failed sign-ins (default: 5 free failures, then 1 s doubling up to 5 min).
     """
     from workbench.app import build_app
     from workbench.workspace import Workspace
@@ -116,7 +118,7 @@ def serve(path: str | Path, *, port: int = 5006, address: str = "127.0.0.1", pre
         pn.config.cookie_secret = secret
     book = SessionBook(access.users_file.with_name(f".{access.users_file.name}.ended") if users else None)
     auth = WorkbenchAuth(hosts, users=UsersFile(access.users_file) if users else None, inner=inner, sessions=book,
-                         secure_cookies=secure_cookies, trusted_proxies=trusted_proxies)
+                         throttle=throttle, secure_cookies=secure_cookies, trusted_proxies=trusted_proxies)
 
     def session():
         request = pn.state.curdoc.session_context.request if pn.state.curdoc.session_context else None
@@ -126,11 +128,13 @@ def serve(path: str | Path, *, port: int = 5006, address: str = "127.0.0.1", pre
         return build_app(workspace, can_edit=access.can_edit(user), user=user)
 
     options: dict = dict(
-        auth_provider=auth, cookie_secret=secret, exclude_cookies=[COOKIE],
+        auth_provider=auth, cookie_secret=secret,
         extra_patterns=[component_route()], transforms=[security_transform(hosts)],
         websocket_origin=hosts.origins(port), title=f"Journey Workbench — {workspace.name}",
     )
-    if num_threads is not None:
-        options["num_threads"] = num_threads
+    if not oauth_provider:
+        # the session token is readable by the page's scripts: keep the sign-in cookie out of it (the
+        # session learns its user from the request, see request_user); Panel's OAuth reads its cookies there
+        options.update(exclude_cookies=[COOKIE], exclude_headers=["Cookie"])
     return pn.serve({"/": session}, port=port, address=address, prefix=prefix or "", show=show, threaded=threaded,
                     **options)

@@ -1,0 +1,120 @@
+"""Security tests: real servers on loopback, attacked with raw HTTP and websocket requests."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+PASSWORDS = {"erin": "editor-pass-1", "vic": "viewer-pass-1"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/security" in str(item.fspath):
+            item.add_marker(pytest.mark.security)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port: int, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"no server on port {port}")
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+    seconds: float = 0.0
+    cookies: dict[str, str] = field(default_factory=dict)
+
+
+def request(port: int, method: str, path: str, *, host: str | None = None, headers: dict | None = None,
+            body: str | None = None, timeout: float = 60) -> Answer:
+    """One raw HTTP request to 127.0.0.1:port with exactly the Host header given (default 127.0.0.1:port)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    began = time.perf_counter()
+    try:
+        conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        conn.putheader("Host", host if host is not None else f"127.0.0.1:{port}")
+        for name, value in (headers or {}).items():
+            conn.putheader(name, value)
+        data = body.encode() if body is not None else None
+        if data is not None:
+            conn.putheader("Content-Type", "application/x-www-form-urlencoded")
+            conn.putheader("Content-Length", str(len(data)))
+        conn.endheaders(data)
+        response = conn.getresponse()
+        payload = response.read()
+    finally:
+        conn.close()
+    cookies = {}
+    for line in response.headers.get_all("Set-Cookie") or []:
+        name, _, rest = line.partition("=")
+        cookies[name.strip()] = line
+    return Answer(response.status, response.headers, payload, time.perf_counter() - began, cookies)
+
+
+def cookie_value(set_cookie: str) -> str:
+    """``name=value`` of a Set-Cookie line, for a Cookie header."""
+    return set_cookie.split(";", 1)[0]
+
+
+def sign_in(port: int, user: str, password: str | None = None, **kw) -> Answer:
+    from urllib.parse import urlencode
+
+    return request(port, "POST", "/login", body=urlencode({"username": user,
+                                                           "password": password or PASSWORDS[user]}), **kw)
+
+
+@pytest.fixture(scope="session")
+def small_workspace(tmp_path_factory) -> Path:
+    from workbench.demo import build_demo
+
+    path = tmp_path_factory.mktemp("security") / "ws"
+    build_demo(path, events=3_000, seed=2).close()
+    return path
+
+
+@pytest.fixture
+def users_file(tmp_path) -> Path:
+    from workbench.auth import add_user
+
+    path = tmp_path / "users.yaml"
+    add_user(path, "erin", PASSWORDS["erin"], "editor")
+    add_user(path, "vic", PASSWORDS["vic"], "viewer")
+    return path
+
+
+@pytest.fixture
+def start_server(small_workspace):
+    """Start a dashboard server in a thread with the given serve() options; returns its port."""
+    from workbench.server import serve
+
+    started = []
+
+    def start(**options) -> int:
+        port = free_port()
+        started.append(serve(small_workspace, port=port, threaded=True, cookie_secret="security-test-" * 4,
+                             **options))
+        wait_for(port)
+        return port
+
+    yield start
+    for server in started:
+        server.stop()
