@@ -248,7 +248,7 @@ class LoginHandler(RequestHandler):
         if user is None:
             self.auth.throttle.failed(name, address)
             log.info("sign-in failed for %r from %s", name, address)
-            return self._form("Wrong user name or password.", status=401)
+            return self._form("Invalid username or password.", status=401)
         self.auth.throttle.succeeded(name, address)
         sid = secrets.token_urlsafe(24)
         self.set_secure_cookie(COOKIE, json.dumps({"u": user.name, "s": sid}), expires_days=MAX_AGE_DAYS,
