@@ -14,6 +14,7 @@ and websocket), a resource route that replaces Panel's ``/components`` importer
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import secrets
@@ -21,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import panel as pn
+from tornado.iostream import StreamClosedError
+from tornado.websocket import WebSocketClosedError
 
 from workbench.auth import UsersFile, read_users
 from workbench.errors import UsageError
@@ -60,10 +63,29 @@ class Access:
 
 def warm(workspace) -> None:
     """Compute what the first page needs (the KPI cube, the months, the map's figures) once, before the
-    first visitor, and import what the first page draws with."""
-    from workbench.app import warm_up
+    first visitor, and import what the first page draws with; then, in the background, what later pages
+    need (see :func:`workbench.app.warm_later`)."""
+    from workbench.app import warm_later, warm_up
 
     warm_up(workspace)
+    warm_later(workspace)
+
+
+def _quiet_closed_connections(loop: asyncio.AbstractEventLoop) -> None:
+    """A client that goes away while a message is sent to it leaves a task failing with
+    ``WebSocketClosedError``: nothing is wrong with the server, so it is logged as one line at debug level
+    instead of a "Task exception was never retrieved" traceback. Everything else goes to the default handler."""
+    if getattr(loop, "_workbench_quiet", False):
+        return
+
+    def handler(loop, context) -> None:
+        if isinstance(context.get("exception"), (WebSocketClosedError, StreamClosedError)):
+            log.debug("a client went away while being sent to: %s", context.get("message"))
+            return
+        loop.default_exception_handler(context)
+
+    loop.set_exception_handler(handler)
+    loop._workbench_quiet = True
 
 
 def _oauth_provider(provider: str, key: str | None, secret: str | None, redirect_uri: str | None):
@@ -121,6 +143,7 @@ def serve(path: str | Path, *, port: int = 5006, address: str = "127.0.0.1", pre
                          throttle=throttle, secure_cookies=secure_cookies, trusted_proxies=trusted_proxies)
 
     def session():
+        _quiet_closed_connections(asyncio.get_event_loop())
         request = pn.state.curdoc.session_context.request if pn.state.curdoc.session_context else None
         user = request_user(request) if login else None
         if login and oauth_provider and user is None:
