@@ -198,22 +198,24 @@ def _frame_page(session: Session) -> pn.Column:
 
         return ModelEditor(session=session)
 
-    return pn.Column(
+    views = pn.Column(
         pn.Row(export_buttons(data, "reasons")),
         lazy_tabs({"Life cycle map": lambda: LifeCycleMap(session=session), "Circle": circle,
-                   "Edit the model": editor}),
-        reason_drawer(session),
-    )
+                   "Edit the model": editor}), sizing_mode="stretch_width")
+    return pn.Column(views, reason_drawer(session, beside=views), sizing_mode="stretch_width")
 
 
-DRAWER_STYLES = {"position": "fixed", "top": "64px", "right": "0", "bottom": "0", "width": "640px",
+DRAWER_WIDTH = 620
+DRAWER_STYLES = {"position": "fixed", "top": "64px", "right": "0", "height": "calc(100vh - 64px)",
+                 "width": f"{DRAWER_WIDTH}px",
                  "overflow-y": "auto", "background": "#fff", "box-shadow": "-4px 0 14px rgba(0,0,0,.18)",
                  "z-index": "1000", "padding": "8px 14px"}
 
 
-def reason_drawer(session: Session) -> pn.Column:
+def reason_drawer(session: Session, beside: pn.viewable.Viewable | None = None) -> pn.Column:
     """The selected reason's detail in a drawer at the right edge of the window: it opens where the user
-    is looking (not below the map), and the detail view is built the first time a reason is picked."""
+    is looking (not below the map), and the detail view is built the first time a reason is picked.
+    While it is open, ``beside`` (the map) makes room for it, so no tile hides under it."""
     close = pn.widgets.Button(name="✕ Close", button_type="light", width=90, css_classes=["wb-drawer-close"])
     body = pn.Column(sizing_mode="stretch_width")
     drawer = pn.Column(close, body, visible=False, styles=DRAWER_STYLES, css_classes=["wb-reason-drawer"])
@@ -225,6 +227,8 @@ def reason_drawer(session: Session) -> pn.Column:
 
             body.objects = [ReasonDetail(session=session)]
         drawer.visible = reason is not None
+        if beside is not None:
+            beside.styles = {"padding-right": f"{DRAWER_WIDTH}px"} if drawer.visible else {}
 
     session.selection.param.watch(follow, "reason")
     close.on_click(lambda _event: setattr(session.selection, "reason", None))
