@@ -19,10 +19,12 @@ import logging
 import secrets
 import threading
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bokeh.server.auth_provider import AuthProvider
+from panel.io.server import DocHandler
 from tornado.web import HTTPError, RequestHandler
 from tornado.websocket import WebSocketHandler
 
@@ -89,6 +91,38 @@ class SessionBook:
                                 self.path, exc)
 
 
+class SessionGate:
+    """Sessions that arrive together start in turn: a page request waits while ``ahead`` pages served
+    before it still wait for their websocket (at most ``patience`` seconds), so each session gets its
+    document soon after it was built instead of every one waiting for the whole batch to be built.
+
+    Every session's document is built on the one event loop; without the gate, 50 pages asked for at
+    once are all built before the first websocket is served.
+    """
+
+    def __init__(self, ahead: int = 2, patience: float = 10.0):
+        self.ahead, self.patience = ahead, patience
+        self._served: deque[float] = deque()
+
+    def _forget_old(self, now: float) -> None:
+        while self._served and now - self._served[0] > self.patience:
+            self._served.popleft()  # a page whose websocket never came (a crawler, a closed tab)
+
+    async def page(self) -> None:
+        deadline = time.monotonic() + self.patience
+        while True:
+            now = time.monotonic()
+            self._forget_old(now)
+            if len(self._served) < self.ahead or now > deadline:
+                break
+            await asyncio.sleep(0.01)
+        self._served.append(time.monotonic())
+
+    def websocket(self) -> None:
+        if self._served:
+            self._served.popleft()
+
+
 class WorkbenchAuth(AuthProvider):
     """The dashboard's Bokeh auth provider (see the module docstring).
 
@@ -103,6 +137,7 @@ class WorkbenchAuth(AuthProvider):
         self.sessions = sessions or SessionBook(None)
         self.throttle = throttle or LoginThrottle()
         self.secure_cookies, self.trusted_proxies = secure_cookies, frozenset(trusted_proxies)
+        self.gate = SessionGate()
         super().__init__()
 
     # -- Bokeh's AuthProvider interface ------------------------------------------------------------
@@ -159,6 +194,10 @@ class WorkbenchAuth(AuthProvider):
         if not user and isinstance(handler, WebSocketHandler):
             raise HTTPError(403, "not signed in")
         handler.request.workbench_user = None if user == LOCAL else user
+        if user and isinstance(handler, WebSocketHandler):
+            self.gate.websocket()
+        elif user and isinstance(handler, DocHandler):
+            await self.gate.page()
         return user
 
     def session_user(self, handler: RequestHandler) -> str | None:
