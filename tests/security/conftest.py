@@ -75,6 +75,14 @@ def cookie_value(set_cookie: str) -> str:
     return set_cookie.split(";", 1)[0]
 
 
+def _session_cookie_of(answer: Answer) -> str:
+    """The Cookie header value that carries the session a successful sign-in answered with."""
+    from workbench.web.signin import COOKIE
+
+    assert answer.status == 302, answer.status
+    return cookie_value(answer.cookies[COOKIE])
+
+
 def sign_in(port: int, user: str, password: str | None = None, **kw) -> Answer:
     from urllib.parse import urlencode
 
