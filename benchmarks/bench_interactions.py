@@ -39,8 +39,13 @@ def settled(page, timeout: float = 120) -> None:
 
 
 def timed(step):
+    """Seconds the step took and what it returned; (inf, None) when it failed (its error is printed)."""
     began = time.perf_counter()
-    extra = step()
+    try:
+        extra = step()
+    except Exception as exc:  # noqa: BLE001 - one failed step must not hide the others
+        print(f"  a step failed: {str(exc).splitlines()[0][:200]}", flush=True)
+        return float("inf"), None
     return time.perf_counter() - began, extra
 
 
@@ -78,7 +83,7 @@ def one_round(page, url: str, reason: str, label: str) -> dict:
     def impact():
         page.locator(".choices").first.click()
         page.locator(".choices__item--choice").first.click()
-        page.get_by_text("What the choice hits", exact=False).first.wait_for(timeout=120_000)
+        page.get_by_text("Distinct customers", exact=True).first.wait_for(timeout=120_000)
         settled(page)
     results["Impact pick"], _ = timed(impact)
 
