@@ -94,7 +94,7 @@ def one_round(page, url: str, reason: str, label: str) -> dict:
     results["Actual paths shown"], _ = timed(paths)
 
     def phase_level():
-        page.locator("select").filter(has_text="Phase").first.select_option(label="Phase")
+        page.locator("select").filter(has_text="Phases").first.select_option(label="Phases")
         page.get_by_text("distinct transitions between phases", exact=False).first.wait_for(timeout=180_000)
         settled(page)
     results["Actual paths, phase level"], _ = timed(phase_level)
