@@ -18,6 +18,7 @@ import asyncio
 import logging
 import os
 import secrets
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,6 +89,26 @@ def _quiet_closed_connections(loop: asyncio.AbstractEventLoop) -> None:
     loop._workbench_quiet = True
 
 
+class SharedData:
+    """The Dataset every new session starts from, shared while the stored model and data are unchanged:
+    a session keeps no model of its own (its memory does not grow with the size of a label), and reading
+    the store again still shows each new session what another process saved."""
+
+    def __init__(self, workspace):
+        self.workspace = workspace
+        self._data = None
+        self._lock = threading.Lock()
+
+    def current(self):
+        fresh = self.workspace.dataset()
+        with self._lock:
+            kept = self._data
+            if kept is not None and (kept.model_key, kept.data_key) == (fresh.model_key, fresh.data_key):
+                return kept
+            self._data = fresh
+            return fresh
+
+
 def _oauth_provider(provider: str, key: str | None, secret: str | None, redirect_uri: str | None):
     """Panel's OAuth provider, configured through ``pn.config`` (what ``pn.serve(oauth_provider=…)`` does)."""
     import panel.auth
@@ -116,6 +137,7 @@ def serve(path: str | Path, *, port: int = 5006, address: str = "127.0.0.1", pre
     ``throttle``: the back-off of failed sign-ins (default: 5 free failures, then 1 s doubling up to 5 min).
     """
     from workbench.app import build_app
+    from workbench.ui.session import Session
     from workbench.workspace import Workspace
 
     if users and oauth_provider:
@@ -142,13 +164,15 @@ def serve(path: str | Path, *, port: int = 5006, address: str = "127.0.0.1", pre
     auth = WorkbenchAuth(hosts, users=UsersFile(access.users_file) if users else None, inner=inner, sessions=book,
                          throttle=throttle, secure_cookies=secure_cookies, trusted_proxies=trusted_proxies)
 
+    shared = SharedData(workspace)
+
     def session():
         _quiet_closed_connections(asyncio.get_event_loop())
         request = pn.state.curdoc.session_context.request if pn.state.curdoc.session_context else None
         user = request_user(request) if login else None
         if login and oauth_provider and user is None:
             user = pn.state.user
-        return build_app(workspace, can_edit=access.can_edit(user), user=user)
+        return build_app(session=Session(shared.current(), can_edit=access.can_edit(user), user=user))
 
     options: dict = dict(
         auth_provider=auth, cookie_secret=secret,
