@@ -8,8 +8,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from browser_helpers import open_step
-from conftest import _free_port, _wait_for
+from browser_helpers import free_port, open_step, wait_for
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.ui
@@ -43,9 +42,9 @@ def hostile_dashboard(tmp_path_factory):
     ws.commit(hostile(base), base=base)
     path = ws.path
     ws.close()
-    port = _free_port()
+    port = free_port()
     server = serve(path, port=port, allow_edit=True, threaded=True)
-    _wait_for(port)
+    wait_for(port)
     yield f"http://127.0.0.1:{port}"
     server.stop()
 

@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import _free_port
+from browser_helpers import free_port
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
@@ -47,7 +47,7 @@ def jupyterlab(tmp_path, demo_workspace):
     settings.mkdir(parents=True)
     # every cell in the DOM, not only those scrolled into view
     (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "lab-settings"),
            "JUPYTER_CONFIG_DIR": str(tmp_path / ".jupyter"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"),
            "PANEL_INLINE": "0"}  # the notebook's own setup must inline the resources

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from conftest import request
+from security_helpers import request
 
 HOSTILE = [
     "/components/certifi.__main__/x/_css/y",

@@ -4,27 +4,10 @@ editor role. Every request whose Host is not allowed is now refused before anyth
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
-from conftest import request
-from tornado.httpclient import HTTPRequest
-from tornado.websocket import websocket_connect
+from security_helpers import request, websocket_attempt
 
 from workbench.web.hosts import HostAllowlist, default_hosts
-
-
-def _websocket(port: int, host: str, origin: str) -> str:
-    """Try to open the dashboard's websocket with these Host and Origin headers: 'open' or the error."""
-    async def attempt():
-        req = HTTPRequest(f"ws://127.0.0.1:{port}/ws", headers={"Host": host, "Origin": origin})
-        try:
-            conn = await websocket_connect(req, subprotocols=["bokeh", "x"])
-        except Exception as exc:  # noqa: BLE001 - the refusal is what we look for
-            return f"refused: {getattr(exc, 'code', exc)}"
-        conn.close()
-        return "open"
-    return asyncio.run(attempt())
 
 
 def test_pages_and_files_answer_only_allowed_hosts(start_server):
@@ -41,8 +24,8 @@ def test_pages_and_files_answer_only_allowed_hosts(start_server):
 def test_a_rebound_websocket_is_refused(start_server):
     port = start_server(allow_edit=True)
     evil = f"evil.example:{port}"
-    assert _websocket(port, evil, f"http://{evil}") == "refused: 403"
-    assert _websocket(port, f"127.0.0.1:{port}", "http://evil.example") == "refused: 403"
+    assert websocket_attempt(port, evil, f"http://{evil}") == "refused: 403"
+    assert websocket_attempt(port, f"127.0.0.1:{port}", "http://evil.example") == "refused: 403"
 
 
 def test_an_allowed_name_can_be_added(start_server):

@@ -7,7 +7,7 @@ import asyncio
 import json
 
 import pytest
-from conftest import _session_cookie_of, sign_in
+from security_helpers import _session_cookie_of, sign_in
 
 from workbench.web.probe import close_all, open_many
 

@@ -9,8 +9,7 @@ import threading
 import time
 
 import yaml
-from conftest import PASSWORDS, cookie_value, request, sign_in
-from test_hosts import _websocket
+from security_helpers import PASSWORDS, cookie_value, request, sign_in, websocket_attempt
 
 from workbench.web.signin import COOKIE
 from workbench.web.throttle import LoginThrottle
@@ -66,7 +65,7 @@ def test_a_saved_cookie_opens_nothing_after_logout(start_server, users_file):
     assert request(port, "GET", "/logout", headers={"Cookie": cookie}).status == 200
     after = request(port, "GET", "/", headers={"Cookie": cookie})
     assert after.status == 302 and "/login" in after.headers["Location"]
-    assert _websocket(port, f"127.0.0.1:{port}", f"http://127.0.0.1:{port}") == "refused: 403"
+    assert websocket_attempt(port, f"127.0.0.1:{port}", f"http://127.0.0.1:{port}") == "refused: 403"
 
 
 def test_a_user_removed_from_the_users_file_is_let_in_no_more(start_server, users_file):
