@@ -10,7 +10,7 @@ import pytest
 
 import workbench
 
-UI = ("workbench.ui", "workbench.app", "workbench.server", "workbench.snapshot")
+UI = ("workbench.ui", "workbench.app", "workbench.server", "workbench.snapshot", "workbench.web")
 CORE = sorted(m.name for m in pkgutil.walk_packages(workbench.__path__, "workbench.")
               if not m.name.startswith(UI) and not m.name.endswith("__main__"))
 

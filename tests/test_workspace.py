@@ -65,7 +65,7 @@ def test_core_imports_no_ui_library():
     """Every module of the package but the Panel layer (ui/, app, server, snapshot) imports without Panel,
     HoloViews or Bokeh: the core stays fast to import and usable from scripts."""
     code = ("import importlib, pkgutil, sys, workbench\n"
-            "ui = ('workbench.ui', 'workbench.app', 'workbench.server', 'workbench.snapshot')\n"
+            "ui = ('workbench.ui', 'workbench.app', 'workbench.server', 'workbench.snapshot', 'workbench.web')\n"
             "names = [m.name for m in pkgutil.walk_packages(workbench.__path__, 'workbench.')\n"
             "         if not m.name.startswith(ui) and not m.name.endswith('__main__')]\n"
             "for name in names: importlib.import_module(name)\n"

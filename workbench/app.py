@@ -8,15 +8,20 @@ workspace's Dataset, whose figures every session of the process shares.
 
 from __future__ import annotations
 
+import asyncio
 import html
+import threading
+import time
+from collections.abc import Callable
+from functools import partial
 
 import panel as pn
 import polars as pl
+from panel.theme.fast import Fast
 
 from workbench.ui.exports import export_buttons
 from workbench.ui.lifecycle_map import LifeCycleMap
 from workbench.ui.messages import message_alert
-from workbench.ui.reason_detail import ReasonDetail
 from workbench.ui.session import Session
 
 ACCENT = "#2c5d8f"
@@ -29,39 +34,143 @@ def extension() -> None:
     pn.extension(*EXTENSIONS, notifications=True, loading_indicator=True, sizing_mode="stretch_width")
 
 
+class OfflineFast(Fast):
+    """Panel's Fast design without its web font (Open Sans from fonts.googleapis.com): the dashboard
+    requests nothing outside its own server."""
+
+    _resources = {**Fast._resources, "font": {}}
+
+
+OfflineFast.__name__ = "Fast"  # Panel finds a design's bundled files by its class name
+
+
+class Template(pn.template.FastListTemplate):
+    """Panel's FastListTemplate with the title escaped where the page template puts it raw (the header's
+    ``<a class="title">`` and ``<meta name="name">``), and no font fetched from the internet."""
+
+    def __init__(self, **params):
+        params.setdefault("font", "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif")
+        params.setdefault("font_url", "")
+        params.setdefault("design", OfflineFast)
+        super().__init__(**params)
+
+    def _update_vars(self, *args) -> None:
+        super()._update_vars(*args)
+        for key in ("app_title", "meta_name", "site_title", "meta_description", "meta_author", "meta_keywords"):
+            value = self._render_variables.get(key)
+            if isinstance(value, str):
+                self._render_variables[key] = html.escape(value, quote=True)
+
+
 def build_app(workspace=None, *, session: Session | None = None, can_edit: bool = False,
-              user: str | None = None) -> pn.template.FastListTemplate:
+              user: str | None = None) -> Template:
     """One session's dashboard over ``workspace`` (or over a ready ``session``)."""
     extension()
     if session is None:
         session = Session.of_workspace(workspace, can_edit=can_edit, user=user)
     pages = {
-        STEPS[0]: _frame_page(session),
-        STEPS[1]: _lazy(lambda: _journey_page(session)),
-        STEPS[2]: _lazy(lambda: _link_page(session)),
-        STEPS[3]: _lazy(lambda: _measure_page(session)),
-        STEPS[4]: pn.Tabs(("Priorities", _lazy(lambda: _priorities_page(session))),
-                          ("Impact", _lazy(lambda: _impact_page(session))),
-                          ("Actual journeys", _lazy(lambda: _flow_page(session))), dynamic=True),
-        STEPS[5]: _lazy(lambda: _publish_page(session)),
+        STEPS[0]: lambda: _frame_page(session),
+        STEPS[1]: lambda: _journey_page(session),
+        STEPS[2]: lambda: _link_page(session),
+        STEPS[3]: lambda: _measure_page(session),
+        STEPS[4]: lambda: lazy_tabs({"Priorities": lambda: _priorities_page(session),
+                                     "Impact": lambda: _impact_page(session),
+                                     "Actual journeys": lambda: _flow_page(session)}),
+        STEPS[5]: lambda: _publish_page(session),
     }
-    tabs = pn.Tabs(*pages.items(), dynamic=True, css_classes=["wb-steps"])
+    tabs = lazy_tabs(pages, css_classes=["wb-steps"])
     who = f"{html.escape(session.user)} · " if session.user else ""
     role = "editor" if session.can_edit else "viewer (read-only)"
-    return pn.template.FastListTemplate(
+    return Template(
         title=f"Journey Workbench — {session.model.name}", accent=ACCENT, header_background=ACCENT,
         sidebar=[_filters(session), pn.pane.HTML(f"<small>{who}{role}</small>", css_classes=["wb-role"])],
         main=[pn.Column(message_alert(session), tabs, sizing_mode="stretch_width")], sidebar_width=260,
     )
 
 
-def _lazy(make) -> pn.param.ParamFunction:
-    """A page built the first time it is shown (tabs are dynamic), so the first paint waits for no other.
+def warm_up(workspace) -> None:
+    """Before the first visitor: compute what the first page shows (KPI cube, months, the map's figures)
+    and build one dashboard, so the first real session finds every import done and every figure cached.
+    What later pages need is prepared afterwards by :func:`warm_later`."""
+    from bokeh.document import Document
 
-    Most pages draw with HoloViews, whose import alone takes seconds: their modules are imported inside
-    the page functions below, when the page is first shown.
+    session = Session.of_workspace(workspace)
+    if problem := session.data.cache_problem:
+        print(f"note: {problem}", flush=True)
+    template = build_app(session=session)
+    pn.Column(*template.sidebar, *template.main).get_root(Document())
+
+
+def warm_later(workspace, *, after: float = 1.0) -> threading.Thread:
+    """In a background thread, once the server is up: import HoloViews and the pages' modules (seconds),
+    and compute the slow figures a first click asks for (the reason cards' distinct customers under no
+    filter and under each single segment or channel, the mined paths at every level) into the shared cache."""
+    def work() -> None:
+        from workbench.dataset import Filters
+
+        time.sleep(after)  # let the server start listening first
+        try:
+            from workbench.ui import impact_explorer, journey_flow, reason_detail  # noqa: F401 - imports HoloViews
+            from workbench.ui.reason_detail import SLOW_KPIS
+
+            data = workspace.dataset()
+            for filters in [Filters(), *(Filters(segment=s) for s in data.model.segments),
+                            *(Filters(channel=c) for c in data.model.channels)]:
+                data.measure(["reason"], list(SLOW_KPIS), filters)
+            from workbench.display.flow import LEVELS
+
+            for level in LEVELS:
+                data.mine(level, Filters())
+        except Exception as exc:  # noqa: BLE001 - warming is an optimisation: a failure is only reported
+            print(f"note: preparing figures in the background failed ({exc})", flush=True)
+
+    thread = threading.Thread(target=work, name="workbench-warm", daemon=True)
+    thread.start()
+    return thread
+
+
+def lazy_tabs(pages: dict[str, Callable[[], pn.viewable.Viewable]], **options) -> pn.Tabs:
+    """Tabs whose pages are built the first time they are shown; the first one at once.
+
+    A page waiting to be built costs one empty column, so a new session builds only what its first
+    paint shows. When served, a page is built in a worker thread (its imports, HoloViews' among them,
+    and its figures stay off the event loop that every session shares) under a loading indicator.
     """
-    return pn.param.ParamFunction(make, lazy=True, sizing_mode="stretch_width")
+    holders = {name: pn.Column(sizing_mode="stretch_width", min_height=120) for name in pages}
+    tabs = pn.Tabs(*holders.items(), dynamic=True, **options)
+    built: set[str] = set()
+
+    def build(name: str) -> None:
+        built.add(name)
+        holders[name].objects = [pages[name]()]
+
+    async def build_served(name: str) -> None:
+        holder = holders[name]
+        holder.loading = True
+        try:
+            page = await asyncio.to_thread(pages[name])
+            holder.objects = [page]
+        finally:
+            holder.loading = False
+
+    def show(event) -> None:
+        name = list(pages)[event.new]
+        if name in built:
+            return
+        if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
+            built.add(name)
+            pn.state.execute(partial(build_served, name))
+        else:
+            build(name)
+
+    tabs.param.watch(show, "active")
+    build(next(iter(pages)))
+    return tabs
+
+
+def _lazy(make) -> pn.param.ParamFunction:
+    """A part of a page computed the first time it is shown (inside dynamic tabs)."""
+    return pn.param.ParamFunction(make, lazy=True, loading_indicator=True, sizing_mode="stretch_width")
 
 
 def _filters(session: Session) -> pn.Column:
@@ -89,12 +198,42 @@ def _frame_page(session: Session) -> pn.Column:
 
         return ModelEditor(session=session)
 
-    return pn.Column(
+    views = pn.Column(
         pn.Row(export_buttons(data, "reasons")),
-        pn.Tabs(("Life cycle map", LifeCycleMap(session=session)), ("Circle", _lazy(circle)),
-                ("Edit the model", _lazy(editor)), dynamic=True),
-        ReasonDetail(session=session),
-    )
+        lazy_tabs({"Life cycle map": lambda: LifeCycleMap(session=session), "Circle": circle,
+                   "Edit the model": editor}), sizing_mode="stretch_width")
+    return pn.Column(views, reason_drawer(session, beside=views), sizing_mode="stretch_width")
+
+
+DRAWER_WIDTH = 620
+DRAWER_STYLES = {"position": "fixed", "top": "64px", "right": "0", "height": "calc(100vh - 64px)",
+                 "width": f"{DRAWER_WIDTH}px",
+                 "overflow-y": "auto", "background": "#fff", "box-shadow": "-4px 0 14px rgba(0,0,0,.18)",
+                 "z-index": "1000", "padding": "8px 14px"}
+
+
+def reason_drawer(session: Session, beside: pn.viewable.Viewable | None = None) -> pn.Column:
+    """The selected reason's detail in a drawer at the right edge of the window: it opens where the user
+    is looking (not below the map), and the detail view is built the first time a reason is picked.
+    While it is open, ``beside`` (the map) makes room for it, so no tile hides under it."""
+    close = pn.widgets.Button(name="✕ Close", button_type="light", width=90, css_classes=["wb-drawer-close"])
+    body = pn.Column(sizing_mode="stretch_width")
+    drawer = pn.Column(close, body, visible=False, styles=DRAWER_STYLES, css_classes=["wb-reason-drawer"])
+
+    def follow(*_events) -> None:
+        reason = session.selection.reason
+        if reason is not None and not body.objects:
+            from workbench.ui.reason_detail import ReasonDetail
+
+            body.objects = [ReasonDetail(session=session)]
+        drawer.visible = reason is not None
+        if beside is not None:
+            beside.styles = {"padding-right": f"{DRAWER_WIDTH}px"} if drawer.visible else {}
+
+    session.selection.param.watch(follow, "reason")
+    close.on_click(lambda _event: setattr(session.selection, "reason", None))
+    follow()
+    return drawer
 
 
 def _journey_page(session: Session):

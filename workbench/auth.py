@@ -16,6 +16,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +93,57 @@ def read_users(path: str | Path) -> dict[str, User]:
     if problems:
         raise UsersFileError("\n".join(problems))
     return users
+
+
+class UsersFile:
+    """A users file read again only when it changed (size or modification time), for checks on every request.
+
+    A file that became unreadable or malformed counts as having no users (nobody signs in, every
+    session is refused) rather than keeping the last good list.
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._stamp: tuple[int, int] | None = None
+        self._users: dict[str, User] = {}
+        self._lock = threading.Lock()
+
+    def users(self) -> dict[str, User]:
+        with self._lock:
+            try:
+                stat = self.path.stat()
+                stamp = (stat.st_mtime_ns, stat.st_size)
+            except OSError:
+                self._stamp, self._users = None, {}
+                return {}
+            if stamp != self._stamp:
+                try:
+                    self._users = read_users(self.path)
+                except UsersFileError:
+                    self._users = {}
+                self._stamp = stamp
+            return self._users
+
+    def get(self, name: str | None) -> User | None:
+        return self.users().get(name or "")
+
+
+# A well-formed hash of nothing anyone knows, checked for unknown names so that they take as long as known ones.
+_DUMMY_HASH = "$".join([_ALGORITHM, str(_ITERATIONS), "AAAAAAAAAAAAAAAAAAAAAA==", "A" * 43 + "="])
+
+
+def check_login(users: dict[str, User], name: str, password: str) -> User | None:
+    """The user whose name and password these are, or None; an unknown name costs one hash check too.
+
+    Examples
+    --------
+    >>> users = {"ann": User("ann", "editor", hash_password("s3cret", iterations=1000))}
+    >>> check_login(users, "ann", "s3cret").role, check_login(users, "ann", "guess"), check_login(users, "bob", "x")
+    ('editor', None, None)
+    """
+    user = users.get(name)
+    matches = verify_password(password, user.password if user is not None else _DUMMY_HASH)
+    return user if user is not None and matches else None
 
 
 def add_user(path: str | Path, name: str, password: str, role: str = "viewer") -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+import time
+
 STEP_TABS = ("1 Frame", "2 Map", "3 Link", "4 Measure", "5 Prioritise", "6 Publish")
 
 
@@ -22,3 +25,19 @@ def login(page, base: str, user: str) -> None:
     page.fill("input[name=password]", PASSWORDS[user])
     page.click("button[type=submit], input[type=submit]")
     page.wait_for_selector(".wb-steps", timeout=60_000)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise TimeoutError(f"no server on port {port}")

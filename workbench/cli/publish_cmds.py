@@ -34,6 +34,14 @@ def serve_cmd(
                                                            "process behind one proxy (or env "
                                                            "WORKBENCH_COOKIE_SECRET).")] = None,
     origin: Annotated[list[str] | None, typer.Option(help="Allowed browser origin host:port (repeatable).")] = None,
+    allow_host: Annotated[list[str] | None, typer.Option(help="A host name the server answers, e.g. dash.example or "
+                                                              "dash.example:443 (repeatable; default: the address "
+                                                              "served on and localhost). Other Host headers get "
+                                                              "403 (DNS rebinding).")] = None,
+    secure_cookies: Annotated[bool, typer.Option(help="Mark the sign-in cookie Secure (served behind TLS).")] = False,
+    trusted_proxy: Annotated[list[str] | None, typer.Option(help="Address of a reverse proxy whose X-Forwarded-For "
+                                                                 "and X-Forwarded-Proto are believed "
+                                                                 "(repeatable).")] = None,
     show: Annotated[bool, typer.Option(help="Open a browser.")] = False,
 ) -> None:
     """Serve the dashboard of a workspace: a page per step, filters, editing for editors."""
@@ -44,7 +52,8 @@ def serve_cmd(
         serve(path, port=port, address=address, prefix=prefix, users=users, oauth_provider=oauth_provider,
               oauth_key=oauth_key, oauth_secret=oauth_secret, oauth_redirect_uri=oauth_redirect_uri,
               editors=tuple(editor or ()), allow_edit=allow_edit, cookie_secret=cookie_secret,
-              origins=tuple(origin or ()), show=show)
+              origins=tuple(origin or ()), allowed_hosts=tuple(allow_host or ()), secure_cookies=secure_cookies,
+              trusted_proxies=tuple(trusted_proxy or ()), show=show)
     except (ServeError, ValueError) as exc:
         raise fail(f"error: {exc}", 2) from None
 

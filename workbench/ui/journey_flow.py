@@ -19,6 +19,7 @@ with a loading indicator; the Dataset remembers the results for every session.
 from __future__ import annotations
 
 import asyncio
+import html
 
 import holoviews as hv
 import holoviews.plotting.bokeh  # noqa: F401  (registers the Bokeh backend for .opts)
@@ -174,6 +175,20 @@ class JourneyFlow(View):
             pn.Tabs(("Extra reasons", self._table(extras)), *split, sizing_mode="stretch_width"),
             sizing_mode="stretch_width")
 
+    # -- what is shown while computing: never the previous journey's or level's figures ---------------
+    @param.depends("level", "top", "selection.filter", "session.data")
+    async def _paths_shown(self):
+        yield _computing(f"Finding the paths between {LEVELS[self.level].lower()} …")
+        yield await self.paths_view()
+
+    @param.depends("selection.journey", "selection.filter", "session.data", "on_journey", "gap_days")
+    async def _conformance_shown(self):
+        journey = self.selection.journey
+        if journey in self.model.journeys:
+            yield _computing(f"Checking “{html.escape(self.model.journey_title(journey))}” against the customers' "
+                             "contacts …")
+        yield await self.conformance_view()
+
     @staticmethod
     def _table(frame: pl.DataFrame) -> pn.widgets.Tabulator:
         titles = {"reason": "Contact reason", "events": "Contacts", "cases": "Customers", "share_cases": "Share",
@@ -190,7 +205,7 @@ class JourneyFlow(View):
         controls = pn.Row(pn.widgets.Select.from_param(self.param.level, name="Level", options={
             v: k for k, v in LEVELS.items()}, width=200),
             pn.widgets.IntSlider.from_param(self.param.top, name="Transitions shown", start=5, end=60, width=250))
-        paths = pn.Column(controls, pn.param.ParamMethod(self.paths_view, lazy=True, loading_indicator=True),
+        paths = pn.Column(controls, pn.param.ParamMethod(self._paths_shown, lazy=True),
                           sizing_mode="stretch_width")
         rules = pn.Row(
             self.journey_select,
@@ -199,6 +214,12 @@ class JourneyFlow(View):
             pn.widgets.Select.from_param(self.param.gap_days, name="New journey after a gap of more than",
                                          options=GAPS, width=240))
         check = pn.Column(rules,
-                          pn.param.ParamMethod(self.conformance_view, lazy=True, loading_indicator=True),
+                          pn.param.ParamMethod(self._conformance_shown, lazy=True),
                           sizing_mode="stretch_width")
         return pn.Tabs(("Actual paths", paths), ("Conformance", check), dynamic=True, sizing_mode="stretch_width")
+
+
+def _computing(text: str) -> pn.Row:
+    """A spinner and what is being computed (``text`` is HTML, user parts escaped by the caller)."""
+    return pn.Row(pn.indicators.LoadingSpinner(value=True, size=28, margin=(8, 10)),
+                  pn.pane.HTML(f"<i>{text}</i>", margin=(14, 0)), sizing_mode="stretch_width")

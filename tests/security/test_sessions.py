@@ -1,0 +1,47 @@
+"""Many viewers on one process: 50 sessions opened at once all get their first paint without an error,
+and one viewer's filters never change another's view."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from security_helpers import _session_cookie_of, sign_in
+
+from workbench.web.probe import close_all, open_many
+
+
+@pytest.mark.slow
+def test_fifty_viewers_at_once_all_get_their_first_paint(start_server, users_file):
+    port = start_server(users=users_file)
+    cookie = _session_cookie_of(sign_in(port, "vic"))
+
+    async def run():
+        opened, _ = await open_many(f"http://127.0.0.1:{port}", 50, at_once=True, headers={"Cookie": cookie})
+        try:
+            return [json.dumps(o.document) for o in opened]
+        finally:
+            close_all(opened)
+
+    documents = asyncio.run(run())
+    assert len(documents) == 50
+    assert all('"TileGrid' in d and "viewer (read-only)" in d for d in documents)
+
+
+def test_one_viewers_filters_leave_another_view_alone(small_workspace):
+    from workbench.ui.lifecycle_map import LifeCycleMap
+    from workbench.ui.session import Session
+    from workbench.workspace import Workspace
+
+    ws = Workspace.open(small_workspace)
+    first, second = Session.of_workspace(ws), Session.of_workspace(ws)
+    maps = LifeCycleMap(session=first), LifeCycleMap(session=second)
+    before = [m._grid.stages for m in maps]
+    segment = next(iter(first.model.segments))
+    first.selection.segment = segment
+    first.selection.reason = next(iter(first.model.reasons))
+    assert second.selection.segment == "all" and second.selection.reason is None
+    assert maps[1]._grid.stages == before[1]
+    assert maps[0]._grid.stages != before[0]
+    ws.close()
