@@ -4,7 +4,7 @@
 reason labels and descriptions, keywords, crosswalk notes, linked journey steps and every tag a person
 confirmed. Features are character 2–5-grams within words joined with word 1–2-grams
 (:mod:`workbench.text.features`); the classifier is a multinomial ``LogisticRegression`` (log loss, so
-its outputs are probabilities). The :mod:`~workbench.text.rules` (keywords, label words) are blended
+its outputs are probabilities; lbfgs on small training sets, a few saga epochs on large ones). The :mod:`~workbench.text.rules` (keywords, label words) are blended
 in: where a rule fires, ``(1 - rule_weight)`` of the confidence comes from the classifier and
 ``rule_weight`` from the rules (the keywords also train the classifier, as one text per reason; journey
 steps, short and written by the team, are ranked without the blend: it measured worse on them).
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import warnings
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 
@@ -33,6 +34,8 @@ from workbench.text.rules import Rules
 RULE_WEIGHT = 0.3
 THRESHOLD = 0.2
 C = 20.0
+C_LARGE = 5.0
+LARGE = 1000
 UNASSIGNED = "unassigned"
 
 
@@ -59,7 +62,7 @@ class ReasonModel:
 
     def __init__(self, model: Model, training: pl.DataFrame, *, keywords: Mapping | None = None,
                  threshold: float = THRESHOLD, rule_weight: float = RULE_WEIGHT):
-        from sklearn.linear_model import LogisticRegression
+        from sklearn.exceptions import ConvergenceWarning
 
         self.reasons = list(model.reasons)
         self.threshold, self.rule_weight = threshold, rule_weight
@@ -71,8 +74,10 @@ class ReasonModel:
         x = self.features.transform(texts)
         index = {r: i for i, r in enumerate(self.reasons)}
         y = np.array([index[r] for r in training["reason"].to_list()])
-        self.classifier = LogisticRegression(C=C, max_iter=300, tol=1e-3)
-        self.classifier.fit(x, y, sample_weight=training["weight"].to_numpy())
+        self.classifier = _classifier(len(texts))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)  # saga's few epochs are deliberate
+            self.classifier.fit(x, y, sample_weight=training["weight"].to_numpy())
         self._columns = self.classifier.classes_  # reasons with training texts (all, in practice)
 
     # -- scoring ---------------------------------------------------------------------------------
@@ -157,6 +162,16 @@ class ReasonModel:
         return best[:3]
 
 
+def _classifier(texts: int):
+    """Multinomial logistic regression: lbfgs to convergence on a small training set (a model's own texts
+    and steps), a few epochs of saga from :data:`LARGE` texts on (confirmed tags: seconds for 10k)."""
+    from sklearn.linear_model import LogisticRegression
+
+    if texts < LARGE:
+        return LogisticRegression(C=C, max_iter=300, tol=1e-3)
+    return LogisticRegression(C=C_LARGE, solver="saga", max_iter=5, tol=1e-3)
+
+
 def _fold_all(texts: Sequence[str]) -> list[str]:
     series = pl.Series("t", list(texts), dtype=pl.String)
     return pl.select(fold_expr(series.fill_null(""))).to_series().to_list() if len(series) else []
@@ -183,7 +198,7 @@ def reason_model(model: Model, training: pl.DataFrame, *, keywords: Mapping | No
     digest = hashlib.sha1()
     for part in (tuple(model.reasons), tuple(model.reasons[r].label for r in model.reasons),
                  sorted((k, tuple(v)) for k, v in (keywords or {}).items()), model.language, threshold,
-                 tuple(model.voice_prefixes), rule_weight, C):
+                 tuple(model.voice_prefixes), rule_weight, C, C_LARGE, LARGE):
         digest.update(repr(part).encode())
     digest.update(training.hash_rows().to_numpy().tobytes())
     key = digest.hexdigest()
