@@ -2,17 +2,17 @@
 
 Each comment is about one contact reason, said in one of several customer phrasings
 (``feedback_phrases.yaml``: four per reason and language for the telecom templates; other models fall
-back to their reasons' labels and descriptions), reworded as one customer would (a synonym swapped, a filler word added, a word left out), put in a
-sentence that fits its score (an angry
-detractor, a neutral remark, a pleased promoter), sometimes with a detail about the channel or the wait,
-and with typos in about one word in twelve. A Dutch organisation gets about 15 % English comments (and
-an English one 5 % Dutch); about 10 % are off-topic ("test", the weather, a football score) and have no
-reason. Some chat comments are transcripts (JSON turns of agent and customer) of which only the
-customer's turns say what it is about. About a third of the comments on a reason that journeys link to
-carry that journey and step (a journey survey).
+back to their reasons' labels and descriptions), reworded as one customer would (a synonym swapped, a
+filler word added, a word left out), put in a sentence that fits its score (an angry detractor, a
+neutral remark, a pleased promoter), sometimes with a detail about the channel or the wait, and with
+typos in about one word in twelve. A Dutch organisation gets about 15 % English comments (and an English
+one 5 % Dutch); about 10 % are off-topic ("test", the weather, a football score) and have no reason.
+Some chat comments are transcripts (JSON turns of agent and customer) of which only the customer's turns
+say what it is about. About a third of the comments on a reason that journeys link to carry that journey
+and step (a journey survey).
 
-The answer key (``feedback_id, reason, phrase, language, off_topic``) is for benchmarks only: the
-reason model never trains on it (``benchmarks/bench_tagging.py`` keeps its held-out split apart).
+The answer key (``feedback_id, reason, phrase, language, off_topic``) is for benchmarks only: the reason
+model never trains on it (``benchmarks/bench_tagging.py`` keeps its held-out split apart).
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ FEEDBACK_FILE, ANSWER_FILE = "feedback.parquet", "answer_key.parquet"
 
 FRAMES = {
     "en": {
-        "negative": ["{p}.", "{P}!!", "Terrible: {p}.", "{P} and nobody could help me.", "Called three times because {p}.",
+        "negative": ["{p}.", "{P}!!", "Terrible: {p}.", "{P} and nobody could help me.",
+                     "Called three times because {p}.",
                      "Honestly {p}, not happy at all.", "{P}. Very disappointed.", "Why is it that {p}?",
                      "{P} - took ages to sort out", "seriously, {p}", "{P}. Thinking of leaving."],
         "neutral": ["{p}.", "{P}", "Question: {p}?", "Just so you know, {p}.", "{P}, please look into it.",
@@ -49,7 +50,8 @@ FRAMES = {
     "nl": {
         "negative": ["{p}.", "{P}!!", "Slecht: {p}.", "{P} en niemand kon me helpen.", "Drie keer gebeld omdat {p}.",
                      "Eerlijk gezegd {p}, helemaal niet blij.", "{P}. Erg teleurgesteld.", "Hoe kan het dat {p}?",
-                     "{P} - duurde eeuwen voordat het opgelost was", "serieus, {p}", "{P}. Ik denk erover weg te gaan."],
+                     "{P} - duurde eeuwen voordat het opgelost was", "serieus, {p}",
+                     "{P}. Ik denk erover weg te gaan."],
         "neutral": ["{p}.", "{P}", "Vraag: {p}?", "Even ter info, {p}.", "{P}, graag naar kijken.",
                     "Hallo, {p}.", "{P}. Kan iemand me terugbellen?"],
         "positive": ["{P}, binnen een paar minuten geregeld. Top service!", "{P} maar de medewerker hielp echt goed.",
@@ -67,7 +69,8 @@ OFF_TOPIC = {
     "en": ["test", "n/a", "no comment", "asdf", "nothing to add", "lovely weather today", "who won the match yesterday",
            "ok", "the colours of your logo are nice", "my cat walked over the keyboard", "-", "see previous answer",
            "why do you ask", "I am just filling this in for the voucher"],
-    "nl": ["test", "nvt", "geen opmerkingen", "asdf", "niks toe te voegen", "lekker weer vandaag", "wie won de wedstrijd gisteren",
+    "nl": ["test", "nvt", "geen opmerkingen", "asdf", "niks toe te voegen", "lekker weer vandaag",
+           "wie won de wedstrijd gisteren",
            "ok", "mooie kleuren in jullie logo", "mijn kat liep over het toetsenbord", "-", "zie vorig antwoord",
            "waarom vragen jullie dit", "ik vul dit alleen in voor de bon"],
 }

@@ -166,6 +166,8 @@ def contacts(store: Store, workspace_dir: str | Path | None, model: Model | None
     channels = set(model.channels)
     frames, reports = [], {}
     for spec in list_sources(store):
+        if spec.content == "feedback":  # feedback sources load through sources/feedback.py
+            continue
         result = load_source(spec, channels=channels, crosswalk=crosswalk, workspace_dir=workspace_dir, check=check)
         frames.append(result.frame.with_columns(pl.lit(spec.id).alias("source")))
         if result.report is not None:

@@ -1,18 +1,18 @@
 """The text → contact reason model: TF-IDF features, a linear classifier, and the rules on top.
 
-:class:`ReasonModel` is trained on a workspace's own knowledge (:mod:`workbench.text.knowledge`):
-reason labels and descriptions, keywords, crosswalk notes, linked journey steps and every tag a person
+:class:`ReasonModel` is trained on a workspace's own knowledge (:mod:`workbench.text.knowledge`): reason
+labels and descriptions, keywords, crosswalk notes, linked journey steps and every tag a person
 confirmed. Features are character 2–5-grams within words joined with word 1–2-grams
 (:mod:`workbench.text.features`); the classifier is a multinomial ``LogisticRegression`` (log loss, so
-its outputs are probabilities; lbfgs on small training sets, a few saga epochs on large ones). The :mod:`~workbench.text.rules` (keywords, label words) are blended
-in: where a rule fires, ``(1 - rule_weight)`` of the confidence comes from the classifier and
-``rule_weight`` from the rules (the keywords also train the classifier, as one text per reason; journey
-steps, short and written by the team, are ranked without the blend: it measured worse on them).
-A text whose best confidence is below ``threshold`` is *unassigned*
-(its ranked candidates are still given).
+its outputs are probabilities; lbfgs on small training sets, a few saga epochs on large ones). The
+:mod:`~workbench.text.rules` (keywords, label words) are blended in: where a rule fires, ``(1 -
+rule_weight)`` of the confidence comes from the classifier and ``rule_weight`` from the rules (the
+keywords also train the classifier, as one text per reason; journey steps, short and written by the
+team, are ranked without the blend: it measured worse on them). A text whose best confidence is below
+``threshold`` is *unassigned* (its ranked candidates are still given).
 
-Nothing is downloaded: the model is fitted in seconds from what the workspace holds, in any language
-the workspace writes in (English and Dutch are tested).
+Nothing is downloaded: the model is fitted in seconds from what the workspace holds, in any language the
+workspace writes in (English and Dutch are tested).
 """
 
 from __future__ import annotations
