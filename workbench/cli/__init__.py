@@ -5,7 +5,7 @@ Exit codes: 0 ok, 1 findings or rejected input, 2 usage errors.
 
 from __future__ import annotations
 
-from workbench.cli import analysis_cmds, data_cmds, model_cmds, publish_cmds  # noqa: F401 - they register commands
+from workbench.cli import analysis_cmds, data_cmds, model_cmds, publish_cmds, text_cmds  # noqa: F401 - they register commands
 from workbench.cli._app import app
 
 

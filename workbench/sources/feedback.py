@@ -201,14 +201,16 @@ def load_feedback(spec: FeedbackSpec, *, model: Model | None = None, workspace_d
         quarantine.unlink()
     good = staged.filter(~is_bad) if staged.height else staged
     out = good.select(*(pl.col(f"_wb_f:{c}").cast(t).alias(c) for c, t in FEEDBACK_SCHEMA.items()))
-    return FeedbackLoad(_finish(out), report)
+    language = "nl" if model is not None and (model.language or "").lower().startswith("nl") else "en"
+    return FeedbackLoad(_finish(out, language), report)
 
 
-def _finish(frame: pl.DataFrame) -> pl.DataFrame:
+def _finish(frame: pl.DataFrame, default_language: str) -> pl.DataFrame:
     """Transcripts reduced to the customer's turns; the language guessed where not given."""
     text = frame["text"].map_elements(customer_turns, return_dtype=pl.String) if frame.height else frame["text"]
     frame = frame.with_columns(text=text)
-    guessed = frame["text"].map_elements(guess_language, return_dtype=pl.String) if frame.height else frame["text"]
+    guessed = frame["text"].map_elements(lambda t: guess_language(t, default_language), return_dtype=pl.String) \
+        if frame.height else frame["text"]
     return frame.with_columns(language=pl.col("language").str.to_lowercase().fill_null(guessed))
 
 

@@ -28,11 +28,12 @@ def confirmed_tags(store) -> tuple[pl.DataFrame, int]:
 
 
 def confirm(store, model: Model, confirmations: Iterable[tuple[str, str]], texts: Mapping[str, str], *,
-            source: str = "", by: str = "", revision: int | None = None) -> int:
-    """Store ``(feedback_id, reason)`` confirmations; returns the new revision.
+            source: str | Mapping[str, str] = "", by: str = "", revision: int | None = None) -> int:
+    """Store ``(feedback_id, reason)`` confirmations in one write; returns the new revision.
 
     ``texts`` maps each feedback id to its verbatim (an id without one is refused, as is a reason the
-    model does not have: nothing is stored then). With ``revision`` the write is refused with a
+    model does not have: nothing is stored then); ``source`` is the feedback source of all of them, or
+    a mapping feedback id → source. With ``revision`` the write is refused with a
     :class:`~workbench.errors.ConflictError` if someone confirmed tags since; without it, since now.
     """
     pairs = list(confirmations)
@@ -48,7 +49,9 @@ def confirm(store, model: Model, confirmations: Iterable[tuple[str, str]], texts
         raise InputError("nothing was confirmed:\n  " + "\n  ".join(problems))
     current, read_revision = confirmed_tags(store)
     at = datetime.now(UTC).isoformat(timespec="seconds")
-    new = pl.DataFrame([(f, source, r, texts[f], by, at) for f, r in pairs], schema=TAG_SCHEMA, orient="row") \
+    source_of = (lambda f: source.get(f, "")) if isinstance(source, Mapping) else (lambda f: source)
+    new = pl.DataFrame([(f, source_of(f), r, texts[f], by, at) for f, r in pairs], schema=TAG_SCHEMA,
+                       orient="row") \
         .unique(["feedback_id", "source"], keep="last", maintain_order=True)
     kept = current.join(new.select("feedback_id", "source"), on=["feedback_id", "source"], how="anti")
     merged = pl.concat([kept, new])
