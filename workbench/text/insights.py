@@ -4,8 +4,8 @@ Pure functions over frames. ``tagged`` is feedback with its reason (the columns 
 :func:`workbench.text.workspace.tag_feedback`: ``feedback_id, timestamp, text, score, scale, journey,
 step, assigned, confidence_1 …``; ``assigned`` is a reason id or ``"unassigned"``); ``contacts`` is the
 canonical contact frame. A feedback row belongs to a part (phase or episode) of a journey when its step
-is in that part, or, without a step, when its reason is linked by a step of the journey in that part
-(so, as for contacts, one comment can count toward several parts).
+is in that part, or, without a step of this journey, when its reason is linked by a step of the journey
+in that part (so, as for contacts, one comment can count toward several parts and journeys).
 
 Scores: NPS = % promoters (9–10) − % detractors (0–6); CSAT = share of 4–5; CES = mean on 1–7; each from
 the rows on its own scale, with its number of responses. Sentiment from the score: NPS 0–6 / CSAT 1–2 /

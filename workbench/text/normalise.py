@@ -42,7 +42,7 @@ def fold(text: str) -> str:
     >>> fold("Oriëntatie  Ça\\nGEHT")
     'orientatie ca geht'
     """
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD).casefold())
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
     return _SPACES.sub(" ", "".join(c for c in decomposed if not unicodedata.combining(c))).strip()
 
 
