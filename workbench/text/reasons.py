@@ -29,7 +29,7 @@ import polars as pl
 from workbench.model import Model
 from workbench.text.features import TextFeatures
 from workbench.text.normalise import STOP_WORDS, fold, fold_expr
-from workbench.text.rules import Rules
+from workbench.text.rules import RuleHits, Rules
 
 RULE_WEIGHT = 0.3
 THRESHOLD = 0.2
@@ -82,18 +82,22 @@ class ReasonModel:
 
     # -- scoring ---------------------------------------------------------------------------------
     def probabilities(self, texts: Sequence[str], *, folded: bool = False,
-                      context: np.ndarray | None = None, context_weight: float = 0.0):
+                      context: np.ndarray | None = None, context_weight: float = 0.0, explain: bool = True):
         """Confidence per text and reason (rows sum to 1), with the rule hits behind them.
 
         ``context`` (texts × reasons, 0..1) adds what surrounds a text (a journey step's neighbours):
-        ``context_weight`` of the confidence then comes from it, where it is not all zero.
+        ``context_weight`` of the confidence then comes from it, where it is not all zero. Without
+        ``explain`` and a rule weight the rules are not run (their hits are empty).
         """
         folded_texts = list(texts) if folded else _fold_all(texts)
         x = self.features.transform(folded_texts)
         p = np.zeros((len(folded_texts), len(self.reasons)))
         if len(folded_texts):
             p[:, self._columns] = self.classifier.predict_proba(x)
-        hits = self.rules.score(folded_texts)
+        if self.rule_weight or explain:
+            hits = self.rules.score(folded_texts)
+        else:  # the rules only explain: skip them on bulk tagging
+            hits = RuleHits(np.zeros((0, 0)), self.reasons, [{} for _ in folded_texts])
         p = _blend(p, hits.scores, self.rule_weight) if self.rule_weight else p
         if context is not None and context_weight:
             p = _blend(p, context, context_weight)
@@ -103,7 +107,7 @@ class ReasonModel:
         """The ``top`` reasons per text with their confidence, and ``assigned`` (the first reason, or
         ``"unassigned"`` below the threshold); with ``explain`` also ``why_1 … why_top``."""
         folded = _fold_all(texts)
-        p, hits, x = self.probabilities(folded, folded=True)
+        p, hits, x = self.probabilities(folded, folded=True, explain=explain)
         return self._ranked(p, hits, x, top, explain, folded)
 
     def _ranked(self, p: np.ndarray, hits, x, top: int, explain: bool, texts: list[str]) -> pl.DataFrame:
