@@ -12,6 +12,7 @@ from workbench.cli import (  # noqa: F401 - they register commands
     metric_cmds,
     model_cmds,
     publish_cmds,
+    text_cmds,
 )
 from workbench.cli._app import app
 

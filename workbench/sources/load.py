@@ -115,6 +115,8 @@ def load_source(spec: SourceSpec, *, channels: set[str] | None = None, crosswalk
     ``check=False`` skips the report (no pass over the data now; ``report`` is None): the frame still
     holds only the good rows. For readers of a source that was checked when added or changed.
     """
+    if spec.content == "feedback":
+        raise SourceError(f"source '{spec.id}' holds feedback: load it with workbench.sources.feedback.load_feedback")
     crosswalk = crosswalk if crosswalk is not None else Crosswalk()
     spec = in_workspace(spec, workspace_dir)
     scratch = Path(workspace_dir) / "cache" / "sources" if workspace_dir is not None else None

@@ -167,6 +167,10 @@ class SourceSpec:
         missing = [k for k in ("id", "kind", "location") if k not in data]
         if missing:
             raise SpecError(f"source '{data.get('id')}': missing field(s) {', '.join(missing)}")
+        if cls is SourceSpec and data.get("content") == "feedback":  # a feedback source (sources/feedback.py)
+            from workbench.sources.feedback import FeedbackSpec
+
+            return FeedbackSpec(**data)
         return cls(**data)
 
 
