@@ -96,3 +96,26 @@ def test_kit_command_writes_the_kit(tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "kit" / "journey-mapping.xlsx").stat().st_size > 5_000
     assert (tmp_path / "kit" / "FACILITATOR.md").exists()
+
+
+def test_the_publish_page_downloads_a_snapshot_and_the_model_workbook(small_demo):
+    import fastexcel
+    import panel as pn
+
+    from workbench.app import _publish_page
+    from workbench.ui.session import Session
+    from workbench.workspace import Workspace
+
+    ws = Workspace.open(small_demo)
+    try:
+        page = _publish_page(Session.of_workspace(ws))
+        buttons = {b.filename: b for b in page.select(pn.widgets.FileDownload)}
+        assert sorted(buttons) == ["snapshot.html", "workspace.xlsx"]
+        snapshot = buttons["snapshot.html"].callback().read().decode()
+        assert snapshot.lstrip().lower().startswith("<!doctype html") and "I report &lt;script&gt;" in snapshot
+        assert "<script>alert(1)</script>" not in snapshot
+        workbook = fastexcel.read_excel(buttons["workspace.xlsx"].callback().read())
+        reasons = workbook.load_sheet_by_name("Reasons").to_polars()
+        assert "I report <script>alert(1)</script>" in reasons["label"].to_list()  # kept as text, not run
+    finally:
+        ws.close()

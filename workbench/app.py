@@ -25,6 +25,7 @@ from workbench.ui.messages import message_alert
 from workbench.ui.session import Session
 
 ACCENT = "#2c5d8f"
+HOME = "Home"
 STEPS = ("1 Frame", "2 Map", "3 Link", "4 Measure", "5 Prioritise", "6 Publish")
 EXTENSIONS = ("tabulator",)
 
@@ -69,11 +70,14 @@ def build_app(workspace=None, *, session: Session | None = None, can_edit: bool 
     if session is None:
         session = Session.of_workspace(workspace, can_edit=can_edit, user=user)
     pages = {
+        HOME: lambda: _home_page(session),
         STEPS[0]: lambda: _frame_page(session),
         STEPS[1]: lambda: _journey_page(session),
         STEPS[2]: lambda: _link_page(session),
-        STEPS[3]: lambda: _measure_page(session),
+        STEPS[3]: lambda: lazy_tabs({"KPIs": lambda: _measure_page(session),
+                                     "Segments": lambda: _segments_page(session)}),
         STEPS[4]: lambda: lazy_tabs({"Priorities": lambda: _priorities_page(session),
+                                     "Improvement agenda": lambda: _agenda_page(session),
                                      "Impact": lambda: _impact_page(session),
                                      "Actual journeys": lambda: _flow_page(session)}),
         STEPS[5]: lambda: _publish_page(session),
@@ -216,7 +220,7 @@ def reason_drawer(session: Session, beside: pn.viewable.Viewable | None = None) 
     """The selected reason's detail in a drawer at the right edge of the window: it opens where the user
     is looking (not below the map), and the detail view is built the first time a reason is picked.
     While it is open, ``beside`` (the map) makes room for it, so no tile hides under it."""
-    close = pn.widgets.Button(name="✕ Close", button_type="light", width=90, css_classes=["wb-drawer-close"])
+    close = pn.widgets.Button(name="✕ Close", color="light", width=90, css_classes=["wb-drawer-close"])
     body = pn.Column(sizing_mode="stretch_width")
     drawer = pn.Column(close, body, visible=False, styles=DRAWER_STYLES, css_classes=["wb-reason-drawer"])
 
@@ -236,6 +240,12 @@ def reason_drawer(session: Session, beside: pn.viewable.Viewable | None = None) 
     return drawer
 
 
+def _home_page(session: Session):
+    from workbench.ui.home import HomePage
+
+    return HomePage(session=session)
+
+
 def _journey_page(session: Session):
     from workbench.ui.journey_view import JourneyView
 
@@ -249,15 +259,27 @@ def _link_page(session: Session):
 
 
 def _measure_page(session: Session):
-    from workbench.ui.kpi_table import KpiTable
+    from workbench.ui.measure import MeasurePage
 
-    return KpiTable(session=session)
+    return MeasurePage(session=session)
+
+
+def _segments_page(session: Session):
+    from workbench.ui.segments import SegmentCards
+
+    return SegmentCards(session=session)
 
 
 def _priorities_page(session: Session):
     from workbench.ui.priorities import PrioritiesView
 
     return PrioritiesView(session=session)
+
+
+def _agenda_page(session: Session):
+    from workbench.ui.agenda import AgendaView
+
+    return AgendaView(session=session)
 
 
 def _impact_page(session: Session):
@@ -285,16 +307,33 @@ def _publish_page(session: Session) -> pn.Column:
             write_excel(session.model, path)
             return io.BytesIO(path.read_bytes())
 
+    def snapshot():
+        import io
+        import tempfile
+        from pathlib import Path
+
+        from workbench.snapshot import write_snapshot
+
+        with tempfile.TemporaryDirectory() as folder:
+            return io.BytesIO(write_snapshot(session.data.workspace, Path(folder) / "snapshot.html").read_bytes())
+
     name = html.escape(session.model.name)
+    downloads = [pn.widgets.FileDownload(callback=model_workbook, filename="workspace.xlsx",
+                                         label="⬇ Download model (Excel)", color="primary", width=240,
+                                         css_classes=["wb-download-model"])]
+    if session.data.workspace is not None:
+        downloads.insert(0, pn.widgets.FileDownload(
+            callback=snapshot, filename="snapshot.html", label="⬇ Download snapshot (HTML)", color="primary",
+            width=260, css_classes=["wb-download-snapshot"]))
     return pn.Column(
         pn.pane.Markdown(
             f"## Share *{name}*\n"
-            "- **Colleagues who only read**: `workbench export WORKSPACE --html snapshot.html` writes a "
-            "self-contained page (no server, no internet needed) of the main views.\n"
+            "- **Colleagues who only read**: the snapshot below is one self-contained page (no server, no "
+            "internet needed) of the main views, all contacts, no filters; `workbench export WORKSPACE --html "
+            "snapshot.html` writes the same.\n"
             "- **A team dashboard**: `workbench serve WORKSPACE --users users.yaml --address 0.0.0.0` "
             "with a users file of editors and viewers (`workbench users add users.yaml NAME --role editor`).\n"
             "- **Spreadsheets**: every page has CSV and Excel downloads of its data; the whole model as a "
             "workbook below.", renderer_options={"html": False}),
-        pn.widgets.FileDownload(callback=model_workbook, filename="workspace.xlsx", label="⬇ The model (Excel)",
-                                button_type="primary", width=220, css_classes=["wb-download-model"]),
+        pn.Row(*downloads),
     )

@@ -51,6 +51,7 @@ from workbench.analysis.overview import (
     uncovered,
 )
 from workbench.analysis.priority import KPIS, PriorityWeights, explain, model_dimensions, priority_scores, rescore
+from workbench.analysis.segments import segment_profiles
 from workbench.analysis.value import Opportunity, affected_customers
 from workbench.analysis.value import value as value_opportunities
 from workbench.analysis.whatif import BASE_KPIS, Scenario, WhatIf, whatif
@@ -480,6 +481,18 @@ class Dataset:
             table = table.filter(pl.col("segment") == filters.segment)
         return self._remember(("customer_kpis", tuple(by), filters.segment, margin),
                               lambda: customer_kpis(table, by=by, margin=margin))
+
+    def segment_profiles(self, filters: Filters = NO_FILTERS, *, margin: float = 0.3) -> pl.DataFrame:
+        """Each segment's figures from the contacts and the customers table (see ``analysis.segments``);
+        the segment filter itself is ignored (every segment is profiled)."""
+        def compute() -> pl.DataFrame:
+            rest = filters.without("segment")
+            by_segment = self.measure(["segment"], ["volume", "customers", "nps", "nps_responses", "digital_share"],
+                                      rest)
+            finance = self.customer_kpis(["segment"], rest, margin=margin)
+            return segment_profiles(by_segment, self.measure(["segment", "reason"], ["volume"], rest),
+                                    self.measure(["segment", "channel"], ["volume"], rest), finance)
+        return self._remember(("segment_profiles", filters.without("segment"), margin), compute)
 
     def coverage(self, journey: str | None = None) -> Coverage:
         """Unlinked steps, reasons shared by journeys and reasons no journey uses (see ``analysis.coverage``)."""

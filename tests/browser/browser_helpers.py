@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import time
 
+HOME_TAB = "Home"  # the first page: a manager's overview
 STEP_TABS = ("1 Frame", "2 Map", "3 Link", "4 Measure", "5 Prioritise", "6 Publish")
 
 
@@ -13,6 +14,13 @@ def open_step(page, name: str) -> None:
     page.locator(".wb-steps").get_by_text(name, exact=True).first.click()
     page.wait_for_timeout(1500)
     page.wait_for_load_state("networkidle")
+
+
+def open_map(page) -> None:
+    """From the home page to the life cycle map (step 1), its tiles shown."""
+    page.wait_for_selector(".wb-steps", timeout=60_000)
+    page.locator(".wb-steps").get_by_text("1 Frame", exact=True).first.click()
+    page.wait_for_selector(".wb-tile", timeout=60_000)
 
 
 XSS_LABEL = "I pay <script>window.__wb_xss = 1</script> my <b>bill</b>"

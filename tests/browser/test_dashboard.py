@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_helpers import STEP_TABS, XSS_LABEL, login, open_step
+from browser_helpers import HOME_TAB, STEP_TABS, XSS_LABEL, login, open_map, open_step
 from playwright.sync_api import expect
 
 from workbench.workspace import Workspace
@@ -18,18 +18,23 @@ def test_every_page_loads_with_a_screenshot(page, dashboard, output_path):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     login(page, dashboard, "vic")
+    page.wait_for_selector(".wb-home-cards", timeout=60_000)
+    page.screenshot(path=f"{output_path}/0-home.png", full_page=True)
     for number, name in enumerate(STEP_TABS, start=1):
         open_step(page, name)
         page.screenshot(path=f"{output_path}/{number}-{name.split()[1].lower()}.png", full_page=True)
+    open_step(page, HOME_TAB)
     assert not errors, errors
     for number, name in enumerate(STEP_TABS, start=1):
         assert Path(output_path, f"{number}-{name.split()[1].lower()}.png").stat().st_size > 10_000
+    assert Path(output_path, "0-home.png").stat().st_size > 10_000
 
 
 def test_clicking_a_reason_tile_shows_its_detail(page, dashboard, demo_workspace):
     model = Workspace.open(demo_workspace).load()
     reason = model.reasons["report-fault"]
     login(page, dashboard, "vic")
+    open_map(page)
     page.locator(".wb-tile[data-reason='report-fault']").click()
     expect(page.locator("h2", has_text=reason.label)).to_be_visible(timeout=30_000)
     expect(page.get_by_text(model.phases[reason.phase].label, exact=False).first).to_be_visible()
@@ -37,6 +42,7 @@ def test_clicking_a_reason_tile_shows_its_detail(page, dashboard, demo_workspace
 
 def test_changing_a_filter_changes_the_figures(page, dashboard):
     login(page, dashboard, "vic")
+    open_map(page)
     tile = page.locator(".wb-tile[data-reason='report-fault']")
     expect(page.get_by_text("all contacts", exact=False).first).to_be_visible()
     before = tile.inner_text()
@@ -50,6 +56,7 @@ def test_changing_a_filter_changes_the_figures(page, dashboard):
 
 def test_a_script_in_a_label_shows_as_text(page, dashboard):
     login(page, dashboard, "vic")
+    open_map(page)
     tile = page.locator(".wb-tile").filter(has_text="<script>").first
     expect(tile).to_contain_text("<script>window.__wb_xss = 1</script>")
     assert page.evaluate("() => window.__wb_xss") is None

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from browser_helpers import free_port, open_step, wait_for
+from browser_helpers import free_port, open_map, open_step, wait_for
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.ui
@@ -60,7 +60,8 @@ def test_nothing_a_user_typed_runs_on_any_page(page, hostile_dashboard):
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(hostile_dashboard)
-    page.wait_for_selector(".wb-tile", timeout=60_000)
+    page.wait_for_selector(".wb-home-cards", timeout=60_000)  # the home page: labels in priorities, movers, grid
+    open_map(page)
     expect(page.locator("a.title").first).to_contain_text('<img src=x onerror="window.__x=1">')
     assert page.locator("meta[name=name]").get_attribute("content").startswith("Journey Workbench — <img")
     tile = page.locator(".wb-tile").first
@@ -72,8 +73,9 @@ def test_nothing_a_user_typed_runs_on_any_page(page, hostile_dashboard):
         open_step(page, step)
     page.get_by_role("button", name="journey").first.click()  # KPI table by journey
     page.wait_for_timeout(1500)
+    _sub_tabs(page, "Segments")
     open_step(page, "5 Prioritise")
-    _sub_tabs(page, "Impact")
+    _sub_tabs(page, "Improvement agenda", "Impact")
     systems = page.locator(".choices").first
     systems.click()
     page.wait_for_timeout(800)

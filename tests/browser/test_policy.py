@@ -4,7 +4,7 @@ Chromium's console and no request leaving loopback (before: a Google font on eve
 from __future__ import annotations
 
 import pytest
-from browser_helpers import STEP_TABS, login, open_step
+from browser_helpers import HOME_TAB, STEP_TABS, login, open_map, open_step
 
 pytestmark = pytest.mark.ui
 
@@ -16,10 +16,10 @@ def test_no_request_leaves_loopback_and_no_policy_violation(page, dashboard):
     page.on("request", lambda r: None if r.url.startswith(LOCAL) else outside.append(r.url))
     page.on("console", lambda m: console.append(m.text))
     login(page, dashboard, "vic")
-    page.wait_for_selector(".wb-tile", timeout=60_000)
+    open_map(page)
     page.locator(".wb-tile").first.click()
     page.wait_for_timeout(2000)
-    for name in STEP_TABS:
+    for name in (*STEP_TABS, HOME_TAB):
         open_step(page, name)
     violations = [m for m in console if "Content Security Policy" in m or "Refused to" in m]
     assert not violations, violations

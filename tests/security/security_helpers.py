@@ -81,10 +81,21 @@ def sign_in(port: int, user: str, password: str | None = None, **kw) -> Answer:
                                                            "password": password or PASSWORDS[user]}), **kw)
 
 
+def run_apart(coroutine):
+    """Run a coroutine to its end on a fresh event loop in its own thread.
+
+    An earlier test (a notebook kernel, Playwright) may leave a loop running in the main thread,
+    where ``asyncio.run`` refuses to start.
+    """
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def websocket_attempt(port: int, host: str, origin: str) -> str:
     """Try to open the dashboard's websocket with these Host and Origin headers: 'open' or the refusal."""
-    import asyncio
-
     from tornado.httpclient import HTTPRequest
     from tornado.websocket import websocket_connect
 
@@ -96,4 +107,4 @@ def websocket_attempt(port: int, host: str, origin: str) -> str:
             return f"refused: {getattr(exc, 'code', exc)}"
         conn.close()
         return "open"
-    return asyncio.run(attempt())
+    return run_apart(attempt())

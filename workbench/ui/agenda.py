@@ -15,6 +15,7 @@ import holoviews.plotting.bokeh  # noqa: F401  (registers the Bokeh backend for 
 import panel as pn
 import param
 import polars as pl
+from bokeh.models.widgets.tables import NumberFormatter
 
 from workbench.analysis.value import explain_value
 from workbench.analysis.whatif import Scenario, Shift
@@ -26,6 +27,8 @@ from workbench.ui.view import View
 TABLE = {"rank": "#", "title": "Opportunity", "status": "Status", "value": "Value", "customer_value": "Customer",
          "business_value": "Business", "effort": "Effort", "eur_per_period": "Avoidable €", "customers": "Customers",
          "volume": "Contacts"}
+MONITORED = {"volume": "Contacts", "cost": "Cost", "repeats": "Repeat contacts", "repeat_rate": "Repeat-contact rate",
+             "nps": "NPS"}
 FIGURES = {"volume": "Contacts", "cost": "Cost", "repeat_rate": "Repeat rate", "digital_share": "Digital share",
            "nps": "NPS"}
 
@@ -95,9 +98,14 @@ class AgendaView(View):
         return pn.Column(
             pn.widgets.Tabulator(shown.to_pandas(), titles=TABLE, show_index=False, disabled=True,
                                  formatters={**kpi_formatters({"volume": "volume", "customers": "volume"}),
+                                             **dict.fromkeys(("value", "customer_value", "business_value"),
+                                                             NumberFormatter(format="0", text_align="right")),
+                                             "effort": NumberFormatter(format="0.[0]", text_align="right"),
                                              "eur_per_period": {"type": "money", "symbol": "€", "precision": 0,
                                                                 "thousand": ","}},
-                                 sizing_mode="stretch_width", layout="fit_columns", css_classes=["wb-agenda-table"]),
+                                 widths={"rank": 55, "title": 290, "status": 110, "volume": 100},
+                                 sizing_mode="stretch_width",
+                                 layout="fit_data_stretch", css_classes=["wb-agenda-table"]),
             pn.pane.HTML(f"<b>Why</b><ul>{why}</ul>", sizing_mode="stretch_width"), sizing_mode="stretch_width")
 
     # -- what-if ------------------------------------------------------------------------------------------
@@ -156,10 +164,12 @@ class AgendaView(View):
         go_live = pl.Series([solution.go_live]).cast(pl.Datetime("ms"))[0]
         curve = hv.Curve(series, "period", "volume").opts(color="#2c5d8f", line_width=2, tools=["hover"])
         plot = (curve * hv.VLine(go_live).opts(color="#ffbf00", line_width=2)).opts(
-            responsive=True, height=220, xlabel="", ylabel="Contacts per month", toolbar=None,
+            responsive=True, height=220, xlabel="", ylabel="Contacts per month", toolbar=None, framewise=True,
+            axiswise=True, shared_axes=False,
             title=f"{solution.title}: contacts on its reasons (go-live marked)")
-        rows = "".join(f"<tr><td>{html.escape(r['figure'])}</td><td>{_effect(r['effect'], r['unit'])}</td>"
-                       f"<td>{_effect(r['expected'], r['unit'])}</td><td>{_share(r['realised'])}</td></tr>"
+        rows = "".join(f"<tr><td>{MONITORED.get(r['figure'], html.escape(r['figure']))}</td>"
+                       f"<td>{_effect(r['figure'], r['effect'], r['unit'])}</td>"
+                       f"<td>{_effect(r['figure'], r['expected'], r['unit'])}</td><td>{_share(r['realised'])}</td></tr>"
                        for r in check.figures.iter_rows(named=True))
         return pn.Column(pn.pane.HoloViews(plot, sizing_mode="stretch_width"),
                          pn.pane.HTML(f"<small>Corrected by {html.escape(check.method)}.</small><table "
@@ -181,7 +191,10 @@ def _share(realised: float | None) -> str:
     return "" if realised is None else f"{realised:.0%} of what was expected"
 
 
-def _effect(value: float | None, unit: str) -> str:
+def _effect(figure: str, value: float | None, unit: str) -> str:
+    """-19% for counts and money, -4.2 pp for a rate, +6.5 points for NPS."""
     if value is None:
         return "–"
-    return f"{value:+.0%}" if unit == "relative" else f"{value:+.1f}"
+    if unit == "relative":
+        return f"{value:+.0%}"
+    return f"{value * 100:+.1f} pp" if figure.endswith("_rate") else f"{value:+.1f} points"

@@ -19,7 +19,7 @@ def export_buttons(data: Callable[[], pl.DataFrame], name: str) -> pn.Row:
     """Two download buttons (CSV, Excel) that fetch the view's current data when clicked."""
     return pn.Row(
         pn.widgets.FileDownload(callback=lambda: io.BytesIO(csv_bytes(data())), filename=f"{name}.csv",
-                                label="⬇ CSV", button_type="light", width=110, css_classes=["wb-download-csv"]),
+                                label="⬇ CSV", color="light", width=110, css_classes=["wb-download-csv"]),
         pn.widgets.FileDownload(callback=lambda: io.BytesIO(xlsx_bytes(data(), name)), filename=f"{name}.xlsx",
-                                label="⬇ Excel", button_type="light", width=110, css_classes=["wb-download-xlsx"]),
+                                label="⬇ Excel", color="light", width=110, css_classes=["wb-download-xlsx"]),
     )
