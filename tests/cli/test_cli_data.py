@@ -390,3 +390,22 @@ def test_user_text_prints_literally(small):
     run("crosswalk", small, "--set", "[bold]X:smile:=pay-bill")
     output = run_env("crosswalk", small, "--columns", "source_code", columns=120).output
     assert "[bold]X:smile:" in output
+
+
+def test_crosswalk_set_takes_a_reasons_label_in_any_case(tmp_path):
+    path = tmp_path / "ws"
+    run("new", path, "--template", "telecom")
+    label = Workspace.open(path).load().reasons["pay-bill"].label
+    run("crosswalk", path, "--set", f"FACT_01={label.upper()}", "--set", "TEST=ignore")
+    from workbench.sources.registry import get_crosswalk
+
+    assert get_crosswalk(Workspace.open(path).store).targets == {"FACT_01": "pay-bill", "TEST": "ignore"}
+
+
+def test_new_with_a_name_and_a_flat_file_keeps_the_name(tmp_path):
+    path = tmp_path / "ws"
+    assert "created workspace 'Energie BV'" in run("new", path, "--name", " Energie BV ").output
+    flat = Path(__file__).parents[2] / "templates" / "examples" / "energie-plat.csv"
+    run("import", path, flat, "--voice-prefixes", "Ik,Mijn", "--language", "nl")
+    model = Workspace.open(path).load()
+    assert (model.name, model.language, len(model.reasons)) == ("Energie BV", "nl", 63)

@@ -230,3 +230,34 @@ def test_workbook_detection_a_flat_workbook_is_not_mistaken_for_a_workspace_work
 
     write_excel(m, tmp_path / "ws.xlsx")
     assert import_file(tmp_path / "ws.xlsx", base).kind == "workspace workbook"
+
+
+def test_a_yaml_file_of_channels_only_replaces_the_channels_and_keeps_the_rest(tmp_path):
+    # found when trying the own-data walk-through: such a file used to replace the whole model by nothing
+    base = workspace_with_journey()
+    channels = tmp_path / "kanalen.yaml"
+    channels.write_text("format: journey-workbench/1\nchannels:\n  - {id: telefoon, label: Telefoon}\n"
+                        "  - {id: app, label: App, digital: true}\n", encoding="utf-8")
+    imported = import_file(channels, base)
+    got = imported.model
+    assert list(got.channels) == ["telefoon", "app"] and got.channels["app"].digital
+    assert (got.name, got.language, got.voice_prefixes) == ("Energie BV", "nl", ("Ik", "Mijn"))
+    assert got.reasons == base.reasons and got.phases == base.phases and got.steps == base.steps
+    assert imported.kept == ("stages", "phases", "reasons", "segments", "processes", "systems", "journeys",
+                             "steps")
+
+
+def test_a_partial_yaml_file_whose_steps_point_at_no_kept_reason_is_refused_whole(tmp_path):
+    base = workspace_with_journey()
+    journeys = tmp_path / "reis.yaml"
+    journeys.write_text("journeys:\n  - id: ik-bel\n    label: Ik bel\n    steps:\n"
+                        "      - {id: bel-1, label: Belt, reason: ik-bel-over-niets}\n", encoding="utf-8")
+    with pytest.raises(ImportRejected) as caught:
+        import_file(journeys, base)
+    assert any("ik-bel-over-niets" in p.message for p in caught.value.problems), caught.value.problems
+    # kept reasons can be named by label in a partial file
+    journeys.write_text("journeys:\n  - id: ik-bel\n    label: Ik bel\n    steps:\n"
+                        "      - {id: bel-1, label: Belt, reason: Ik zeg mijn contract op}\n", encoding="utf-8")
+    got = import_file(journeys, base).model
+    assert got.steps["bel-1"].reason == "ik-zeg-mijn-contract-op" and got.reasons == base.reasons
+    assert "ik-verhuis" not in got.journeys  # a file with journeys replaces every journey

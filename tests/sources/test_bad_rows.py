@@ -230,3 +230,15 @@ def test_unchecked_load_keeps_exactly_the_rows_a_checked_load_keeps(tmp_path):
     assert unchecked.report is None and checked.report.rows_bad == 3
     assert unchecked.frame.collect()["customer_id"].to_list() == checked.frame.collect()["customer_id"].to_list() \
         == ["a", "d"]
+
+
+@pytest.mark.parametrize(("channels", "hint"), [
+    ({"phone", "web"}, "'chat' is not a channel of the model (the model's channels are phone, web)"),
+    (set(), "'chat' is not a channel of the model (the model has no channels yet: add them on the Channels sheet"),
+])
+def test_an_unknown_channel_says_which_channels_there_are_or_how_to_add_them(tmp_path, channels, hint):
+    path = tmp_path / "calls.csv"
+    path.write_text(HEADER + "\nk1,2026-01-05 10:00,chat,FACT,1.5,60,9,2,5,no\n", encoding="utf-8")
+    with pytest.raises(SourceRejected) as caught:
+        load_source(spec_for(path), channels=channels, crosswalk=CROSSWALK)
+    assert f"{path}, line 2, column 'kanaal': {hint}" in str(caught.value)

@@ -253,13 +253,15 @@ def crosswalk_cmd(
     import_file: Annotated[Path | None, typer.Option("--import", help="Replace the crosswalk from an .xlsx/.csv "
                                                                       "sheet (source_code, reason, note).")] = None,
     export_file: Annotated[Path | None, typer.Option("--export", help="Write the crosswalk to .xlsx/.csv.")] = None,
-    set_: Annotated[list[str] | None, typer.Option("--set", help="CODE=REASON (or CODE=ignore), repeatable.")] = None,
+    set_: Annotated[list[str] | None, typer.Option("--set", help="CODE=REASON (id or label) or CODE=ignore, "
+                                                                 "repeatable.")] = None,
     columns: Columns = None,
     format_: Format = "table",
 ) -> None:
     """Show, edit, import or export the crosswalk from the organisation's reason codes to contact reasons."""
     from workbench.interchange import ImportRejected
-    from workbench.sources.crosswalk import Crosswalk
+    from workbench.interchange.labels import Labels
+    from workbench.sources.crosswalk import IGNORE, Crosswalk
     from workbench.sources.registry import get_crosswalk, set_crosswalk, set_mapping
 
     tables = Tables(format_, columns)
@@ -268,8 +270,10 @@ def crosswalk_cmd(
     try:
         if import_file is not None:
             set_crosswalk(ws.store, Crosswalk.read(import_file, model=model), model=model)
+        reasons = Labels({k: r.label for k, r in model.reasons.items()}, "contact reason")
         for code, target in _pairs(set_, "mapping").items():
-            set_mapping(ws.store, code, target, model=model)
+            found = reasons.resolve(target) if target != IGNORE else None
+            set_mapping(ws.store, code, found.id if found is not None and found.id else target, model=model)
     except ValueError as exc:
         if isinstance(exc, ImportRejected):
             raise

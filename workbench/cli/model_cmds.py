@@ -31,6 +31,7 @@ def new_cmd(
     template: Annotated[str | None, typer.Option(help="Start from this template (see `workbench templates`).")] = None,
     db: Annotated[str | None, typer.Option(help="A database URL (e.g. postgresql+psycopg://…); "
                                                 "default: a SQLite file in the workspace.")] = None,
+    name: Annotated[str | None, typer.Option(help="The organisation's name, shown on every page.")] = None,
 ) -> None:
     """Create a workspace, empty or from a template."""
     from workbench.store import StoreError
@@ -43,6 +44,11 @@ def new_cmd(
     except (WorkspaceError, StoreError) as exc:
         raise fail(f"error: {exc}", 2) from None
     model = ws.load()
+    if name is not None and name.strip():
+        renamed = model.copy()
+        renamed.name = name.strip()
+        ws.commit(renamed, base=model)
+        model = renamed
     ws.close()
     out.print(f"created workspace '{model.name}' in {ws.path} ({len(model.reasons)} contact reasons, "
               f"{len(model.journeys)} journeys; store: {ws.store.url})", markup=False)

@@ -4,7 +4,8 @@ keeps what the file does not hold, and says what it did.
 =====================  ======================================================================
 the file               what the import does
 =====================  ======================================================================
-``.yaml`` / ``.yml``   replaces the whole model
+``.yaml`` / ``.yml``   replaces what its top-level keys hold (``stages``: the whole life cycle
+                       model; ``journeys``: every journey …); keys it leaves out keep the workspace's
 workspace workbook     replaces what its sheets hold; sheets it leaves out keep the workspace's
 ``.xlsx``              (and without a Workspace sheet: the workspace's name, language, prefixes)
 flat sheet ``.csv`` /  replaces stages, phases and reasons (and channels, given a channels
@@ -93,7 +94,8 @@ def import_file(path: str | Path, base: Model, *, journeys: bool = False, column
     if journeys:
         model, kind = read_workshop(path, base, notes=notes, max_mb=max_mb), "workshop sheet"
     elif suffix in (".yaml", ".yml") and not columns:
-        model, kind = read_yaml(path, notes=notes, max_mb=max_mb), "YAML file"
+        model, kind = read_yaml(path, notes=notes, max_mb=max_mb, keep=base), "YAML file"
+        kept = tuple(k for k in COUNTED if k in kept_kinds(notes.absent))
     elif suffix in (".csv", ".xlsx"):
         if looks_flat(path, columns, max_mb):
             model, kind = _merge_flat(base, read_flat(path, base, columns=columns, notes=notes, max_mb=max_mb),

@@ -1,6 +1,7 @@
 """What an import keeps from the workspace, and the links of kept things that the import would break.
 
-A file replaces what it holds and leaves the rest: a flat sheet replaces stages, phases and reasons
+A file replaces what it holds and leaves the rest: a YAML file the top-level keys it has, a flat sheet
+replaces stages, phases and reasons
 (and channels, when it lists them); a workbook without a Journeys, Episodes and Steps sheet leaves the
 journeys, one without a Channels sheet the channels, and so on. A kept step linked to a reason the
 file no longer has is a problem, named by journey and step, and nothing is imported.
@@ -12,6 +13,8 @@ from workbench.interchange.labels import Labels
 from workbench.interchange.problems import Problem
 from workbench.model import AGENDA, JOURNEY_PARTS, SINGULAR, Model, did_you_mean
 
+#: The life cycle model itself: kept only when a file (a partial YAML) holds none of it.
+FRAMEWORK = ("stages", "phases", "reasons")
 #: Collections a file may leave out, to keep the workspace's own.
 KEEPABLE = ("channels", "segments", "processes", "systems", *JOURNEY_PARTS, *AGENDA)
 
@@ -19,14 +22,18 @@ KEEPABLE = ("channels", "segments", "processes", "systems", *JOURNEY_PARTS, *AGE
 def kept_kinds(absent: set[str] | frozenset[str]) -> set[str]:
     """The collections kept from the workspace when a file holds none of ``absent``.
 
-    Journeys, episodes and steps go together: a file with any of them replaces all three.
+    Journeys, episodes and steps go together: a file with any of them replaces all three; so do stages,
+    phases and reasons.
 
     >>> sorted(kept_kinds({"channels", "steps"})), sorted(kept_kinds({"journeys", "episodes", "steps"}))
     (['channels'], ['episodes', 'journeys', 'steps'])
+    >>> sorted(kept_kinds({"stages", "phases", "reasons"})), sorted(kept_kinds({"reasons"}))
+    (['phases', 'reasons', 'stages'], [])
     """
     kept = {kind for kind in absent if kind in KEEPABLE and kind not in JOURNEY_PARTS}
-    if set(JOURNEY_PARTS) <= set(absent):
-        kept |= set(JOURNEY_PARTS)
+    for together in (JOURNEY_PARTS, FRAMEWORK):
+        if set(together) <= set(absent):
+            kept |= set(together)
     return kept
 
 

@@ -45,6 +45,11 @@ TOP_COLLECTIONS = ("stages", "channels", "segments", "processes", "systems", "jo
                    "opportunities")
 OPTIONAL_COLLECTIONS = ("layers", "insights", "opportunities")
 TOP_KEYS = ["format", "name", "description", "language", "voice_prefixes", *TOP_COLLECTIONS]
+#: the model collections each top-level key holds (what is kept from the workspace when the key is left out)
+HELD_BY = {"stages": ("stages", "phases", "reasons"), "processes": ("processes", "process_reasons"),
+           "systems": ("systems", "system_reasons"), "journeys": ("journeys", "episodes", "steps"),
+           "layers": ("layers", "layer_items"), "opportunities": ("opportunities", "solutions")}
+SETTINGS = ("description", "language", "voice_prefixes")
 ALWAYS = {"id", "label", "title", "kind", "state", "digital"}  # written even at their default
 ONE_LINE = {"channels", "segments", "episodes"}  # small entities written as {id: …, label: …}
 RAW_TEXT_KINDS = {"text", "id", "ref", "state", "language"}
@@ -156,19 +161,24 @@ _Dumper.add_representer(list, _represent_list)
 
 
 # -- reading --------------------------------------------------------------------------------------
-def read_yaml(path: str | Path, *, notes: ImportNotes | None = None, max_mb: float | None = None) -> Model:
+def read_yaml(path: str | Path, *, notes: ImportNotes | None = None, max_mb: float | None = None,
+              keep: Model | None = None) -> Model:
     """Read a workspace (or template) YAML file; :class:`ImportRejected` lists every problem.
 
     Files above the size limit (see :func:`~workbench.interchange.textfile.size_limit`) are refused
-    before they are read; the text must be UTF-8 without NUL characters.
+    before they are read; the text must be UTF-8 without NUL characters. With ``keep`` (the workspace's
+    model), what the file leaves out is taken from it: a file of only ``name`` and ``channels``
+    replaces the channels and keeps the rest.
     """
     file = str(path)
     text = utf8_text(file, read_bytes(path, file, max_mb))
-    return model_from_yaml_text(text, file=file, notes=notes)
+    return model_from_yaml_text(text, file=file, notes=notes, keep=keep)
 
 
-def model_from_yaml_text(text: str, file: str = "<yaml>", *, notes: ImportNotes | None = None) -> Model:
-    """Parse and validate YAML text; problems name ``file``, the line and the key path."""
+def model_from_yaml_text(text: str, file: str = "<yaml>", *, notes: ImportNotes | None = None,
+                         keep: Model | None = None) -> Model:
+    """Parse and validate YAML text; problems name ``file``, the line and the key path (``keep``: see
+    :func:`read_yaml`)."""
     try:
         root = yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as error:
@@ -179,18 +189,26 @@ def model_from_yaml_text(text: str, file: str = "<yaml>", *, notes: ImportNotes 
         raise ImportRejected([Problem(file, None, None, None, f"this is not valid YAML: {error}")]) from None
     if root is None:
         raise ImportRejected([Problem(file, None, None, None, "the file is empty")])
-    reader = _Reader(file)
+    reader = _Reader(file, keep)
     if not isinstance(root, MappingNode):
         reader.mapping(root, "", TOP_KEYS)
         raise ImportRejected(reader.problems)
     meta = reader.top(root)
+    absent = frozenset(kind for key in TOP_COLLECTIONS if key not in reader.present
+                       for kind in HELD_BY.get(key, (key,))) if keep is not None else frozenset()
+    if notes is not None:
+        notes.absent |= absent
     if reader.problems:  # structural problems: still validate what could be read, to report all at once
         try:
-            build_model(file, meta, reader.records)
+            build_model(file, meta, reader.records, absent=absent, keep=keep)
         except ImportRejected as rejected:
             raise ImportRejected(sorted(reader.problems + rejected.problems, key=lambda p: p.row or 0)) from None
         raise ImportRejected(reader.problems)
-    return build_model(file, meta, reader.records, notes=notes)
+    model = build_model(file, meta, reader.records, absent=absent, notes=notes, keep=keep)
+    for name in SETTINGS if keep is not None else ():
+        if name not in reader.present:
+            setattr(model, name, getattr(keep, name))
+    return model
 
 
 def _line(node: Node) -> int:
@@ -202,8 +220,9 @@ def _shape(node: Node) -> str:
 
 
 class _Reader:
-    def __init__(self, file: str):
-        self.file = file
+    def __init__(self, file: str, keep: Model | None = None):
+        self.file, self.keep = file, keep
+        self.present: set[str] = set()
         self.problems: list[Problem] = []
         self.records: list[Record] = []
         self.constructor = yaml.constructor.SafeConstructor()
@@ -269,10 +288,12 @@ class _Reader:
 
     def top(self, root: Node) -> Record:
         keys = self.mapping(root, "", TOP_KEYS) or {}
+        self.present = set(keys)
         if "format" in keys and keys["format"][1].value != FORMAT:
             self.problem(keys["format"][1], "format",
                          f"unsupported format '{keys['format'][1].value}': this workbench reads '{FORMAT}'")
-        meta = self.record("workspace", root, "", {k: v for k, v in keys.items() if k != "format"}, {})
+        implied = {"name": self.keep.name} if self.keep is not None and "name" not in keys else {}
+        meta = self.record("workspace", root, "", {k: v for k, v in keys.items() if k != "format"}, implied)
         self.records.pop()
         for key in TOP_COLLECTIONS:
             if key in keys:

@@ -384,6 +384,10 @@ def _message(kind: str, value: str | None, channels: set[str] | None, window: tu
     if kind == "unknown_channel" and not hint:
         lower = {c.lower(): c for c in channels or ()}
         hint = f" (did you mean '{lower[value.lower()]}'?)" if value.lower() in lower else ""
+    if kind == "unknown_channel" and not hint:
+        hint = (f" (the model's channels are {', '.join(sorted(channels))})" if channels else
+                " (the model has no channels yet: add them on the Channels sheet of `workbench export WS --to "
+                "model.xlsx` and import that file, or give the flat model file a channel column)")
     return f"{value!r} {PROBLEMS[kind]}{hint}"
 
 
