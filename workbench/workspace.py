@@ -130,6 +130,38 @@ class Workspace:
 
         return contacts(self.store, self.path, model if model is not None else self.load(), check=check)
 
+    def add_source(self, spec):
+        """Declare a contact, survey or customers source (see ``workbench sources add``): it is checked
+        first — loaded, or for a pushed-down SQL source checked in its database — and declared only when
+        it passes. Returns its report; raises ``SourceRejected`` (located bad rows) and nothing is kept.
+        """
+        import dataclasses
+
+        from workbench.metrics.pushdown import engine_check, pushes_down
+        from workbench.sources.crosswalk import Crosswalk
+        from workbench.sources.load import load_source
+        from workbench.sources.registry import add_source, get_crosswalk, load_options, refuse_taken_id
+
+        refuse_taken_id(self.store, spec.id)  # before the load, which would replace its quarantine file
+        if spec.content == "customers":
+            from workbench.sources.customers import customer_mapping, load_customers
+
+            result = load_customers(spec, self.path)
+            found = customer_mapping(spec, [])  # only what the spec named; the rest is found by name at each load
+            add_source(self.store, dataclasses.replace(spec, mapping=found))
+            return result
+        model = self.load()
+        crosswalk = get_crosswalk(self.store) or Crosswalk()
+        if pushes_down(spec):  # checked where the data is: its rows are not read here
+            report = engine_check(spec, {c.id: c.digital for c in model.channels.values()}, crosswalk.targets)
+            add_source(self.store, spec)
+            return report
+        result = load_source(spec, channels=set(model.channels), crosswalk=crosswalk, workspace_dir=self.path,
+                             **load_options(self.store))
+        # stored with the columns found by name, so a later export with other headers cannot remap silently
+        add_source(self.store, dataclasses.replace(spec, mapping={**spec.mapping, **result.columns.found_by_name}))
+        return result.report
+
     def dataset(self, model: Model | None = None):
         """The :class:`~workbench.dataset.Dataset` of this workspace (figures shared by every session)."""
         from workbench.dataset import Dataset

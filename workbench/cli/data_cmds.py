@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 from typing import Annotated
@@ -136,9 +135,6 @@ def sources_add(
                                                               "only the cube comes back.")] = False,
 ) -> None:
     """Declare a source once (where it is, how its columns map); it is loaded once to check it first."""
-    from workbench.sources.crosswalk import Crosswalk
-    from workbench.sources.load import load_source
-    from workbench.sources.registry import add_source, get_crosswalk, load_options, refuse_taken_id
     from workbench.sources.report import SourceRejected
     from workbench.sources.spec import SourceSpec, SpecError
 
@@ -158,42 +154,13 @@ def sources_add(
                           constants=_pairs(const, "constant"), options=options,
                           extra_dimensions=tuple(dimension or ()), timestamp_format=timestamp_format,
                           timezone=timezone, on_bad_rows=on_bad_rows, content=content)
-        refuse_taken_id(ws.store, spec.id)  # before the load, which would replace its quarantine file
-        if spec.content == "customers":
-            _add_customers(ws, spec)
-            return
-        model = ws.load()
-        crosswalk = get_crosswalk(ws.store)
-        from workbench.metrics.pushdown import engine_check, pushes_down
-
-        if pushes_down(spec):  # checked where the data is: its rows are not read here
-            report = engine_check(spec, {c.id: c.digital for c in model.channels.values()},
-                                  (crosswalk or Crosswalk()).targets)
-            add_source(ws.store, spec)
-        else:
-            result = load_source(spec, channels=set(model.channels), crosswalk=crosswalk or Crosswalk(),
-                                 workspace_dir=ws.path, **load_options(ws.store))
-            report = result.report
-            # stored with the columns found by name, so a later export with other headers cannot remap silently
-            add_source(ws.store, dataclasses.replace(spec, mapping={**spec.mapping, **result.columns.found_by_name}))
+        report = ws.add_source(spec)
     except SourceRejected as exc:
         raise fail(f"{exc}\nthe source was not added") from None
     except (SpecError, ValueError) as exc:
         raise fail(f"error: {exc}") from None
     out.print(str(report), markup=False)
-    out.print(f"source '{spec.id}' added", markup=False)
-
-
-def _add_customers(ws, spec) -> None:
-    """A customers table: loaded once to check it (bad rows located), then declared."""
-    from workbench.sources.customers import customer_mapping, load_customers
-    from workbench.sources.registry import add_source
-
-    result = load_customers(spec, ws.path)
-    found = customer_mapping(spec, [])  # only what the spec named; the rest is found by name at every load
-    add_source(ws.store, dataclasses.replace(spec, mapping=found))
-    out.print(str(result), markup=False)
-    out.print(f"source '{spec.id}' added (customers)", markup=False)
+    out.print(f"source '{spec.id}' added" + (" (customers)" if spec.content == "customers" else ""), markup=False)
 
 
 def _stored_location(location: str, kind: str, workspace: Path) -> str:
