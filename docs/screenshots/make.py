@@ -15,8 +15,10 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 HERE = Path(__file__).resolve().parent
-PAGES = [("1 Frame", None, "1-frame.png"), ("2 Map", None, "2-map.png"), ("3 Link", None, "3-link.png"),
-         ("4 Measure", None, "4-measure.png"), ("5 Prioritise", None, "5-prioritise.png"),
+PAGES = [("Home", None, "0-home.png"), ("1 Frame", None, "1-frame.png"), ("2 Map", None, "2-map.png"),
+         ("3 Link", None, "3-link.png"), ("4 Measure", "KPIs", "4-measure.png"),
+         ("4 Measure", "Segments", "4-segments.png"), ("4 Measure", "Listening path", "4-listening.png"),
+         ("5 Prioritise", "Priorities", "5-prioritise.png"), ("5 Prioritise", "Improvement agenda", "5-agenda.png"),
          ("5 Prioritise", "Actual journeys", "5-actual-journeys.png"), ("6 Publish", None, "6-publish.png")]
 
 
@@ -42,11 +44,16 @@ def main() -> None:
                     break
                 except Exception:  # noqa: BLE001 - not listening yet
                     time.sleep(0.1)
+            page.wait_for_selector(".wb-home-cards", timeout=120_000)
+            page.locator(".wb-steps").get_by_text("1 Frame", exact=True).first.click()
             page.wait_for_selector(".wb-tile", timeout=120_000)
             page.locator(".wb-tile[data-reason='question-bill']").click()
             for step, sub, name in PAGES:
                 page.locator(".wb-steps").get_by_text(step, exact=True).first.click()
                 if sub:
+                    if not page.get_by_text(sub, exact=True).count():
+                        print(f"no sub-tab {sub!r} on {step}: {name} not taken")
+                        continue
                     page.get_by_text(sub, exact=True).first.click()
                 page.wait_for_timeout(6000)
                 page.screenshot(path=HERE / name)
