@@ -5,7 +5,8 @@
 
 Starts ``workbench serve`` on a free loopback port, waits until it answers, then opens sessions the way
 a browser does (GET the page, open its websocket, pull the document: ``workbench.web.probe``) and prints
-p50/p95/max seconds to first paint (the document received), the total, errors and the server's RSS
+p50/p95/max seconds to first paint (the document received) and to the home page's content (its cards
+received, in the document or in a change after it), the total, errors and the server's RSS
 with every session of the batch still open. ``--big-description-mb`` first gives one contact reason a
 description of that many MB (per-session memory must not grow with it). Bounded: two batches, loopback
 only, every request with a timeout; the server is stopped at the end.
@@ -70,12 +71,19 @@ def with_big_description(workspace: Path, megabytes: float) -> Path:
     return copy
 
 
+CONTENT = "wb-home-cards"  # the home page's cards: what a visitor came for
+
+
+def _p95(values: list[float]) -> float:
+    return values[int(0.95 * (len(values) - 1))]
+
+
 def batch(base: str, n: int, at_once: bool, pid: int) -> dict:
     from workbench.web.probe import close_all, open_many
 
     async def run():
         try:
-            opened, total = await open_many(base, n, at_once=at_once)
+            opened, total = await open_many(base, n, at_once=at_once, until=CONTENT)
             errors = 0
         except Exception as exc:  # noqa: BLE001 - counted and shown
             print(f"  error: {exc!r}")
@@ -84,9 +92,11 @@ def batch(base: str, n: int, at_once: bool, pid: int) -> dict:
         close_all(opened)
         times = sorted(o.first_paint for o in opened)
         pages = sorted(o.page for o in opened)
+        content = sorted(o.content for o in opened)
         print(f"  page p50 {statistics.median(pages):.2f} s, first page {pages[0]:.2f} s, first paint {times[0]:.2f} s")
-        return {"p50": statistics.median(times), "p95": times[int(0.95 * (len(times) - 1))], "max": times[-1],
-                "total": total, "errors": errors, "rss": memory, "doc_kb": opened[0].doc_bytes / 1024}
+        return {"p50": statistics.median(times), "p95": _p95(times), "max": times[-1],
+                "c50": statistics.median(content), "c95": _p95(content), "total": total, "errors": errors,
+                "rss": memory, "doc_kb": opened[0].doc_bytes / 1024}
     return asyncio.run(run())
 
 
@@ -116,16 +126,16 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         idle = rss_mb(server.pid)
         print(f"server up in {started:.1f} s; RSS idle {idle:.0f} MB; {args.sessions} sessions per batch")
-        print(f"{'batch':<22}{'p50 s':>8}{'p95 s':>8}{'max s':>8}{'total s':>9}{'errors':>8}{'RSS MB':>9}"
-              f"{'MB/session':>12}{'doc KB':>9}")
+        print(f"{'batch':<22}{'p50 s':>8}{'p95 s':>8}{'max s':>8}{'cards p50':>10}{'cards p95':>10}{'total s':>9}"
+              f"{'errors':>8}{'RSS MB':>9}{'MB/session':>12}{'doc KB':>9}")
         for name, at_once in (("one after another", False), ("all at once", True)):
             r = batch(base, args.sessions, at_once, server.pid)
             if "p50" not in r:
                 print(f"{name:<22}{'':>33}{r['errors']:>8}")
                 continue
             per = (r["rss"] - idle) / args.sessions
-            print(f"{name:<22}{r['p50']:>8.2f}{r['p95']:>8.2f}{r['max']:>8.2f}{r['total']:>9.2f}{r['errors']:>8}"
-                  f"{r['rss']:>9.0f}{per:>12.2f}{r['doc_kb']:>9.0f}")
+            print(f"{name:<22}{r['p50']:>8.2f}{r['p95']:>8.2f}{r['max']:>8.2f}{r['c50']:>10.2f}{r['c95']:>10.2f}"
+                  f"{r['total']:>9.2f}{r['errors']:>8}{r['rss']:>9.0f}{per:>12.2f}{r['doc_kb']:>9.0f}")
     finally:
         server.terminate()
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import queue
 import threading
 import time
 from collections.abc import Callable
@@ -82,14 +83,73 @@ def build_app(workspace=None, *, session: Session | None = None, can_edit: bool 
                                      "Actual journeys": lambda: _flow_page(session)}),
         STEPS[5]: lambda: _publish_page(session),
     }
-    tabs = lazy_tabs(pages, css_classes=["wb-steps"])
     who = f"{html.escape(session.user)} · " if session.user else ""
     role = "editor" if session.can_edit else "viewer (read-only)"
-    return Template(
-        title=f"Journey Workbench — {session.model.name}", accent=ACCENT, header_background=ACCENT,
-        sidebar=[_filters(session), pn.pane.HTML(f"<small>{who}{role}</small>", css_classes=["wb-role"])],
-        main=[pn.Column(message_alert(session), tabs, sizing_mode="stretch_width")], sidebar_width=260,
-    )
+
+    def content() -> tuple[list, list]:
+        tabs = lazy_tabs(pages, css_classes=["wb-steps"])
+        return ([_filters(session), pn.pane.HTML(f"<small>{who}{role}</small>", css_classes=["wb-role"])],
+                [message_alert(session), tabs])
+
+    sidebar, main = pn.Column(sizing_mode="stretch_width"), pn.Column(sizing_mode="stretch_width")
+    doc = pn.state.curdoc
+    if doc is not None and doc.session_context is not None:
+        main.objects = [pn.indicators.LoadingSpinner(value=True, size=48, name="Loading the dashboard …",
+                                                     css_classes=["wb-loading"])]
+        FILLER.submit(doc, content, partial(_place, sidebar, main))
+    else:
+        sidebar.objects, main.objects = content()
+    return Template(title=f"Journey Workbench — {session.model.name}", accent=ACCENT, header_background=ACCENT,
+                    sidebar=[sidebar], main=[main], sidebar_width=260)
+
+
+def _place(sidebar: pn.Column, main: pn.Column, content: tuple[list, list]) -> None:
+    sidebar.objects, main.objects = content
+
+
+class SessionFiller:
+    """Builds served sessions' pages one at a time in one worker thread, once sessions stop arriving.
+
+    A new session's document is only the page shell and a loading indicator, so when many people open
+    the dashboard at once every one of them sees it at once; the pages (the sidebar's filters, the tabs,
+    the home page) follow in arrival order and are placed into each document on its own event-loop turn.
+    One thread keeps the event loop, which every session shares, free to answer.
+    """
+
+    def __init__(self, quiet: float = 0.2):
+        self.quiet = quiet
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._last = 0.0
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, doc, build: Callable[[], object], place: Callable[[object], None]) -> None:
+        self._last = time.monotonic()
+        self._jobs.put((doc, build, place))
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._work, name="workbench-sessions", daemon=True)
+                self._thread.start()
+
+    def _work(self) -> None:
+        while True:
+            doc, build, place = self._jobs.get()
+            while (wait := self.quiet - (time.monotonic() - self._last)) > 0:
+                time.sleep(wait)  # sessions are still arriving: let their first paint go first
+            if doc.session_context is None or doc.session_context.destroyed:
+                continue  # the visitor left before the pages were built
+            try:
+                built = build()
+            except Exception as exc:  # noqa: BLE001 - shown in the page instead of a spinner forever
+                built = ([], [pn.pane.Alert(html.escape(f"The dashboard could not be built: {exc}"),
+                                            alert_type="danger")])
+            try:
+                doc.add_next_tick_callback(partial(place, built))
+            except Exception:  # noqa: BLE001 - the session closed meanwhile
+                pass
+
+
+FILLER = SessionFiller()
 
 
 def warm_up(workspace) -> None:

@@ -1,6 +1,7 @@
 """Open dashboard sessions the way a browser does, without a browser: GET the page (the server builds
 the session's document), open its websocket with the page's token and pull the document. Used by the
-sessions benchmark and the concurrency test; ``first_paint`` is the time until the document arrived.
+sessions benchmark and the concurrency test; ``first_paint`` is the time until the document arrived,
+``content`` until a text (e.g. the home page's ``wb-home-cards``) was in it or in a change sent after it.
 """
 
 from __future__ import annotations
@@ -28,10 +29,13 @@ class Opened:
     doc_bytes: int
     connection: object
     document: dict
+    content: float | None = None
 
 
-async def open_session(base: str, *, headers: dict | None = None, timeout: float = 120) -> Opened:
-    """GET ``base`` and pull the session's document over its websocket; raises on any failure."""
+async def open_session(base: str, *, headers: dict | None = None, timeout: float = 120,
+                       until: str | None = None) -> Opened:
+    """GET ``base`` and pull the session's document over its websocket (and with ``until``, read the
+    changes the server sends after it until one holds that text); raises on any failure."""
     began = time.perf_counter()
     client = AsyncHTTPClient(force_instance=True, max_clients=1)
     try:
@@ -62,17 +66,23 @@ async def open_session(base: str, *, headers: dict | None = None, timeout: float
         await conn.write_message(part)
     reply = await message()
     assert reply.msgtype == "PULL-DOC-REPLY", reply.msgtype
-    size = len(json.dumps(reply.content))
-    return Opened(got_page, time.perf_counter() - began, size, conn, reply.content)
+    text = json.dumps(reply.content)
+    opened = Opened(got_page, time.perf_counter() - began, len(text), conn, reply.content)
+    if until is not None:
+        while until not in text:
+            text = json.dumps((await message()).content)
+        opened.content = time.perf_counter() - began
+    return opened
 
 
-async def open_many(base: str, n: int, *, at_once: bool, headers: dict | None = None) -> tuple[list[Opened], float]:
+async def open_many(base: str, n: int, *, at_once: bool, headers: dict | None = None,
+                    until: str | None = None) -> tuple[list[Opened], float]:
     """``n`` sessions all at once or one after another; (the sessions, seconds for all of them)."""
     began = time.perf_counter()
     if at_once:
-        opened = list(await asyncio.gather(*(open_session(base, headers=headers) for _ in range(n))))
+        opened = list(await asyncio.gather(*(open_session(base, headers=headers, until=until) for _ in range(n))))
     else:
-        opened = [await open_session(base, headers=headers) for _ in range(n)]
+        opened = [await open_session(base, headers=headers, until=until) for _ in range(n)]
     return opened, time.perf_counter() - began
 
 
