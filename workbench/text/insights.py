@@ -134,6 +134,12 @@ def _parts(model: Model, journey: str, by: str) -> pl.DataFrame:
                                       "step": pl.String, "reason": pl.String}, orient="row")
 
 
+def journey_parts(model: Model, journey: str, by: str = "phase") -> pl.DataFrame:
+    """``part, part_label, order, step, reason`` for every step of ``journey`` placed in a phase (by its
+    reason) or an episode: the parts of :func:`listening_path`."""
+    return _parts(model, journey, by)
+
+
 def feedback_by_part(model: Model, tagged: pl.DataFrame, journey: str, by: str = "phase") -> pl.DataFrame:
     """``tagged`` rows with the ``part`` (and ``part_label``, ``order``) of the journey they belong to."""
     parts = _parts(model, journey, by)
