@@ -66,10 +66,11 @@ def experience_html(row: Mapping, min_responses: int = MIN_RESPONSES) -> str:
         background = tile["colour"] or "#f4f5f7"
         ink = text_colour(background) if tile["colour"] else "#1a1a1a"
         few = tile["n"] and tile["colour"] is None and tile["value"] != "–"
-        note = f"n = {tile['n']:,}" + (" (too few to colour)" if few else "")
-        cells.append(f"<div class='wb-score' style='background:{background};color:{ink};border-radius:5px;"
-                     f"padding:3px 8px;margin:0 0 4px'><b>{tile['label']}</b> {html.escape(tile['value'])} "
-                     f"<small>{note}</small></div>")
+        tip = f"{tile['n']:,} answers" + (f": fewer than {min_responses}, too few to read as a finding" if few else "")
+        cells.append(f"<div class='wb-score' title='{tip}' style='background:{background};color:{ink};"
+                     f"border-radius:5px;padding:3px 8px;margin:0 0 4px;white-space:nowrap"
+                     f"{';border:1px dashed #bbb' if few else ''}'><b>{tile['label']}</b> "
+                     f"{html.escape(tile['value'])} <small>n = {tile['n']:,}{' · few' if few else ''}</small></div>")
     responses = int(row.get("responses") or 0)
     return f"<div><small>{responses:,} comment(s)</small>{''.join(cells)}</div>"
 
@@ -192,12 +193,12 @@ def verbatims_table(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def verbatims_html(frame: pl.DataFrame, label: str, min_responses: int = MIN_RESPONSES) -> str:
-    """A reason's verbatims month by month: mentions, NPS with its n (grey below ``min_responses``), the
-    negative share and the most confident verbatims."""
+    """A reason's verbatims month by month, the latest first (in a scrolling box): mentions, NPS with its n
+    (uncoloured below ``min_responses``), the negative share and the most confident verbatims."""
     if not frame.height:
         return f"<p>No comment is tagged to “{html.escape(label)}” yet.</p>"
     rows = []
-    for row in verbatims_table(frame).iter_rows(named=True):
+    for row in verbatims_table(frame).sort("month", descending=True).iter_rows(named=True):
         tile = experience_tiles({"nps": row["nps"], "nps_n": row["nps_n"]}, min_responses)[0]
         nps = (f"<span style='background:{tile['colour'] or 'transparent'};padding:0 4px'>{tile['value']}</span> "
                f"<small>n = {tile['n']}</small>")
@@ -207,8 +208,9 @@ def verbatims_html(frame: pl.DataFrame, label: str, min_responses: int = MIN_RES
                     f"<td align='right'>{negative}</td><td><ul style='margin:0;padding-left:18px'>{quotes}</ul>"
                     "</td></tr>")
     head = "".join(f"<th align='left'>{h}</th>" for h in ("Month", "Comments", "NPS", "Negative", "Verbatims"))
-    return (f"<table class='wb-reason-verbatims' style='font-size:13px;border-collapse:collapse' cellpadding='4'>"
-            f"<tr>{head}</tr>{''.join(rows)}</table>")
+    return (f"<div style='max-height:520px;overflow-y:auto'><table class='wb-reason-verbatims' "
+            f"style='font-size:13px;border-collapse:collapse' cellpadding='4'><tr>{head}</tr>{''.join(rows)}</table>"
+            "</div>")
 
 
 # -- the review queue -----------------------------------------------------------------------------------
@@ -223,9 +225,17 @@ def reason_label(model: Model, reason: str | None) -> str:
 
 def queue_rows(tagged: pl.DataFrame, model: Model, *, limit: int = 20) -> pl.DataFrame:
     """The verbatims to review: those only the model tagged, least confident first (ties by id), at most
-    ``limit``, with ``label_1 … label_3`` and ``sentiment`` added (raw text, not escaped)."""
-    rows = (tagged.filter(pl.col("tagged_by") != "person").with_columns(sentiment())
-            .sort(["confidence_1", "feedback_id"], nulls_last=False).head(limit))
+    ``limit`` distinct texts, with ``label_1 … label_3`` and ``sentiment`` added (raw text, not escaped).
+    The same text written several times ("n/a") is one row: ``copies`` counts them, ``ids`` and
+    ``sources`` list them (one confirmation tags them all)."""
+    pending = tagged.filter(pl.col("tagged_by") != "person").with_columns(sentiment()) \
+        .sort(["confidence_1", "feedback_id"], nulls_last=False)
+    if "source" not in pending.columns:
+        pending = pending.with_columns(source=pl.lit(""))
+    same = pl.col("text").str.strip_chars().str.to_lowercase()
+    rows = (pending.with_columns(copies=pl.len().over(same), ids=pl.col("feedback_id").implode().over(same),
+                                 sources=pl.col("source").implode().over(same))
+            .unique(same, keep="first", maintain_order=True).head(limit))
     labels = {r: x.label for r, x in model.reasons.items()}
     return rows.with_columns(pl.col(f"reason_{k}").replace_strict(labels, default=None, return_dtype=pl.String)
                              .alias(f"label_{k}") for k in (1, 2, 3) if f"reason_{k}" in rows.columns)
@@ -248,11 +258,13 @@ def verbatim_html(row: Mapping, model: Model, threshold: float) -> str:
     channel = model.channels[row["channel"]].label if row.get("channel") in model.channels else (row.get("channel")
                                                                                                     or "")
     score = f"{row['scale'].upper()} {row['score']}" if row.get("score") is not None and row.get("scale") else ""
-    mood = {"negative": "😞 ", "positive": "🙂 "}.get(row.get("sentiment") or "", "")
-    meta = " · ".join(html.escape(str(p)) for p in (when, channel, score) if p)
+    mood = {"negative": "<span style='color:#d73027'>negative</span>",
+            "positive": "<span style='color:#4575b4'>positive</span>"}.get(row.get("sentiment") or "", "")
+    copies = f"written {row['copies']:,} times" if (row.get("copies") or 1) > 1 else ""
+    meta = " · ".join([*(html.escape(str(p)) for p in (when, channel, score, copies) if p), *([mood] if mood else [])])
     guess = (f"model's guess: <b>{html.escape(row['label_1'])}</b>, "
              f"{confidence_words(row.get('confidence_1'), threshold)} ({row['confidence_1']:.0%})"
              if row.get("label_1") else "the model has no guess")
     why = f"<br><small style='color:#555'>{html.escape(row['why_1'])}</small>" if row.get("why_1") else ""
-    return (f"<div class='wb-review-text'><div style='font-size:14px'>{mood}“{html.escape(short(row['text'], 600))}”"
+    return (f"<div class='wb-review-text'><div style='font-size:14px'>“{html.escape(short(row['text'], 600))}”"
             f"</div><small style='color:#666'>{meta}</small><br><small>{guess}</small>{why}</div>")
