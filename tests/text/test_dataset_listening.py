@@ -5,32 +5,11 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from listening_fixtures import ROWS, feedback_workspace
 
 from workbench.dataset import Dataset, Filters
-from workbench.sources.feedback import FeedbackSpec, add_feedback_source
 from workbench.templates import load_template
 from workbench.text.tags import confirm
-from workbench.workspace import Workspace
-
-#: feedback_id, time, text, score, scale, step (all on "I move house")
-ROWS = [
-    ("F1", "2026-01-05T10:00:00Z", "Is there fibre at my new address?", 10, "nps", "move-1"),
-    ("F2", "2026-01-20T10:00:00Z", "The coverage map is wrong for my new street", 3, "nps", "move-1"),
-    ("F3", "2026-02-02T10:00:00Z", "Charged twice for the overlap, unbelievable", 2, "csat", "move-11"),
-    ("F4", "2026-02-03T10:00:00Z", "They removed the double charge quickly", 5, "csat", "move-12"),
-    ("F5", "2026-02-04T10:00:00Z", "Quick fix of my bill by phone", 9, "nps", "move-12"),
-]
-
-
-def feedback_workspace(path, rows=ROWS, template: str = "telecom") -> Workspace:
-    """A workspace of ``template`` with one CSV feedback source of ``rows``."""
-    ws = Workspace.create(path, template=template)
-    pl.DataFrame(rows, schema=["id", "when", "comment", "score", "scale", "step"], orient="row").with_columns(
-        journey=pl.lit("i-move-house")).write_csv(path / "feedback.csv")
-    add_feedback_source(ws.store, FeedbackSpec(id="survey", kind="csv", location="feedback.csv", mapping={
-        "feedback_id": "id", "timestamp": "when", "text": "comment", "score": "score", "scale": "scale",
-        "step": "step", "journey": "journey"}), model=ws.load(), workspace_dir=ws.path)
-    return ws
 
 
 @pytest.fixture

@@ -110,14 +110,14 @@ class ReviewQueue(View):
 
         unsure = row.get("assigned") == NOT_A_REASON  # below the threshold: more likely off-topic
         accept = pn.widgets.Button(label=f"✓ {short(reason_label(self.model, guess), 50)}" if guess else "✓ Accept",
-                                   disabled=guess is None, button_type="light" if unsure else "success",
-                                   button_style="outline", width=300, margin=(2, 5),
+                                   disabled=guess is None, color="light" if unsure else "success",
+                                   variant="outline", width=300, margin=(2, 5),
                                    description="Accept the model's guess")
         accept.on_click(lambda _e: self.confirm(row, guess))
         choose = pn.widgets.Select(groups={"Other": {PICK: ""}, **groups}, value="", width=300, margin=(2, 5))
         choose.param.watch(lambda e: self.confirm(row, e.new) if e.new else None, "value")
-        none = pn.widgets.Button(label="Not a contact reason", button_type="success" if unsure else "light",
-                                 button_style="outline", width=300, margin=(2, 5))
+        none = pn.widgets.Button(label="Not a contact reason", color="success" if unsure else "light",
+                                 variant="outline", width=300, margin=(2, 5))
         none.on_click(lambda _e: self.confirm(row, NOT_A_REASON))
         self.controls[key] = RowControls(accept, choose, none)
         return pn.Row(info, pn.Column(accept, choose, none, width=320),
