@@ -14,6 +14,8 @@ from workbench.display.listening import (
     path_html,
     path_table,
     queue_rows,
+    reason_voice,
+    reason_voice_html,
     verbatim_html,
     verbatims_html,
 )
@@ -73,7 +75,7 @@ def test_path_html_escapes_verbatims_and_shows_every_part():
     assert HOSTILE not in out and "&lt;img src=x onerror=&quot;window.__x=1&quot;&gt;" in out
     assert "<script>" not in out
     assert out.count("class='wb-part'") == 2 and ">Orientation<" in out and ">Using<" in out
-    assert "n = 3 (too few to colour)" in out  # using's NPS rests on 3 answers
+    assert "n = 3 · few" in out  # using's NPS rests on 3 answers
 
 
 def test_insights_are_placed_by_step_then_reason_else_on_the_journey():
@@ -107,3 +109,15 @@ def test_a_reasons_verbatims_by_month():
     assert "n = 1" in out and "100%" in out  # one detractor in each month
     assert "No comment" in verbatims_html(reason_verbatims(tagged(), "place-order"), "I <i>order</i>") and \
         "&lt;i&gt;order" in verbatims_html(reason_verbatims(tagged(), "place-order"), "I <i>order</i>")
+
+
+def test_a_reasons_voice_counts_and_picks_the_most_telling():
+    voice = reason_voice(tagged(), "pay-bill")
+    # F2 (0.7, NPS 3) and F6 (0.3, NPS 6): two detractors -> -100; the more confident first
+    assert voice == {"comments": 2, "confirmed": 0, "nps": -100.0, "nps_n": 2,
+                     "verbatims": [HOSTILE, "the bill came twice"]}
+    assert reason_voice(tagged(), "change-details")["verbatims"][0] == "address change failed twice"  # confirmed
+    out = reason_voice_html(voice)
+    assert "2 comment(s), 0 confirmed by people · NPS of the comments -100 (n = 2)" in out
+    assert "&lt;img" in out and "<img" not in out
+    assert "No comment is tagged" in reason_voice_html(reason_voice(tagged(), "place-order"))

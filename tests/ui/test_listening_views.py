@@ -96,3 +96,16 @@ def test_viewers_see_the_queue_without_controls(ws):
     assert queue.controls == {} and "Read-only" in _html(queue)
     assert "&lt;img src=x" in _html(queue) and "<img" not in _html(queue)
     assert not pn.panel(queue).select(pn.widgets.Button)
+
+
+def test_the_reason_detail_says_what_customers_say(ws):
+    from workbench.ui.reason_detail import ReasonDetail
+
+    session = Session.of_workspace(ws)
+    confirm(ws.store, session.model, [("F3", "question-bill"), ("F4", "question-bill"), ("F6", "question-bill")],
+            {"F3": ROWS[2][2], "F4": ROWS[3][2], "F6": HOSTILE}, source="survey")
+    session.selection.reason = "question-bill"
+    shown = _html(ReasonDetail(session=session)._view())
+    # F3 (CSAT 2), F4 (CSAT 5), F6 (NPS 1): one NPS answer, a detractor
+    assert "3 comment(s), 3 confirmed by people · NPS of the comments -100 (n = 1)" in shown
+    assert "&lt;img src=x" in shown and "<img" not in shown

@@ -268,3 +268,32 @@ def verbatim_html(row: Mapping, model: Model, threshold: float) -> str:
     why = f"<br><small style='color:#555'>{html.escape(row['why_1'])}</small>" if row.get("why_1") else ""
     return (f"<div class='wb-review-text'><div style='font-size:14px'>“{html.escape(short(row['text'], 600))}”"
             f"</div><small style='color:#666'>{meta}</small><br><small>{guess}</small>{why}</div>")
+
+
+# -- a reason's voice (the reason detail) -------------------------------------------------------------
+def reason_voice(tagged: pl.DataFrame, reason: str, *, verbatims: int = 3) -> dict:
+    """What customers say about ``reason``: ``comments`` tagged to it, ``confirmed`` of them by people,
+    ``nps``/``nps_n`` from their scores and the ``verbatims`` most telling (confirmed first, then the most
+    confident; the latest first among equals)."""
+    from workbench.text.insights import experience
+
+    mine = tagged.filter(pl.col("assigned") == reason)
+    person = (pl.col("tagged_by") == "person") if "tagged_by" in mine.columns else pl.lit(False)
+    ranked = mine.with_columns(person.alias("_person")).sort(["_person", "confidence_1", "timestamp"],
+                                                              descending=True, nulls_last=True)
+    scores = experience(mine).row(0, named=True) if mine.height else {"nps": None, "nps_n": 0}
+    return {"comments": mine.height, "confirmed": int(mine.select(person.sum()).item()) if mine.height else 0,
+            "nps": scores["nps"], "nps_n": scores["nps_n"],
+            "verbatims": ranked["text"].unique(maintain_order=True).head(verbatims).to_list()}
+
+
+def reason_voice_html(voice: Mapping, min_responses: int = MIN_RESPONSES) -> str:
+    """The reason detail's "What customers say": the count, the NPS of the comments and a few verbatims."""
+    if not voice["comments"]:
+        return ("<b>What customers say</b><p style='margin:4px 0;color:#666'>No comment is tagged to this "
+                "contact reason yet.</p>")
+    tile = experience_tiles({"nps": voice["nps"], "nps_n": voice["nps_n"]}, min_responses)[0]
+    nps = f" · NPS of the comments {tile['value']} (n = {tile['n']:,})" if tile["n"] else ""
+    quotes = "".join(f"<li class='wb-verbatim'>“{html.escape(short(v, 240))}”</li>" for v in voice["verbatims"])
+    return (f"<b>What customers say</b> <small>{voice['comments']:,} comment(s), {voice['confirmed']:,} confirmed "
+            f"by people{nps}</small><ul class='wb-reason-voice' style='margin:4px 0'>{quotes}</ul>")
