@@ -109,3 +109,15 @@ def test_the_reason_detail_says_what_customers_say(ws):
     # F3 (CSAT 2), F4 (CSAT 5), F6 (NPS 1): one NPS answer, a detractor
     assert "3 comment(s), 3 confirmed by people · NPS of the comments -100 (n = 1)" in shown
     assert "&lt;img src=x" in shown and "<img" not in shown
+
+
+def test_without_feedback_the_pages_say_how_to_add_it(tmp_path):
+    from workbench.workspace import Workspace
+
+    ws = Workspace.create(tmp_path / "empty", template="telecom-nl")
+    session = Session.of_workspace(ws, can_edit=True)
+    assert "workbench feedback add" in _html(ReviewQueue(session=session))
+    view = ListeningPath(session=session)
+    shown = "\n".join(str(p.object) for p in view.path_view(session.selection.journey).select(pn.pane.HTML))
+    assert "No feedback in these filters" in shown and "class='wb-part'" in shown
+    ws.close()

@@ -88,6 +88,11 @@ class ReviewQueue(View):
             self._summary.object = "<p>Reviewing feedback needs a workspace with a feedback source.</p>"
             self._rows.objects = []
             return
+        if not feedback.height:
+            self._summary.object = ("<p>No feedback yet: add survey comments, complaints or reviews with "
+                                    "<code>workbench feedback add</code>.</p>")
+            self._rows.objects = []
+            return
         people = int((feedback["tagged_by"] == "person").sum())
         left = feedback.height - people
         who = "" if self.session.can_edit else " <i>Read-only: sign in as an editor to confirm tags.</i>"
