@@ -152,7 +152,7 @@ def path_html(path: pl.DataFrame, insights: Mapping[str | None, Sequence[Insight
     """The listening path as a grid: a row per part (phase or episode) with its overall experience, key
     customer feedback, key reasons to contact and insights (``path`` is ``Dataset.listening_path``)."""
     insights = insights or {}
-    grid = ("display:grid;grid-template-columns:170px 200px minmax(360px,1fr) 260px 220px;gap:0;"
+    grid = ("display:grid;grid-template-columns:125px 185px minmax(300px,1fr) 220px 180px;gap:0;width:100%;"
             "font-size:13px;line-height:1.35")
     cell = "padding:6px 8px;border-bottom:1px solid #ddd;vertical-align:top"
     head = "".join(f"<div style='{cell};font-weight:700;background:#eef1f5'>{html.escape(c)}</div>"

@@ -37,7 +37,7 @@ class ListeningPath(View):
         super().__init__(**params)
         self.journey_select = pn.widgets.Select.from_param(self.selection.param.journey, name="Journey", width=340,
                                                            css_classes=["wb-listening-journey"])
-        self.by_select = pn.widgets.RadioButtonGroup.from_param(self.param.by, options=BY, color="light",
+        self.by_select = pn.widgets.RadioButtonGroup.from_param(self.param.by, options=BY, color="light", width=240,
                                                                 margin=(26, 10, 0, 10))
         self.reason_select = pn.widgets.Select(label="Contact reason", width=420, css_classes=["wb-listening-reason"])
         self._reason_options()
