@@ -509,19 +509,20 @@ class Dataset:
     def _store(self):
         return self.workspace.store if self.workspace is not None else None
 
+    # The fitted models are not kept in the figure cache (which bounds by the size of frames: a model's
+    # vocabulary and weights would pass for a few bytes there): ``text.reasons.reason_model`` keeps the last
+    # few fits per process, keyed by their training texts.
     def tagger(self):
         """The text → contact reason model (:class:`workbench.text.reasons.ReasonModel`) of this workspace."""
         from workbench.text.workspace import tagger
 
-        return self._remember(("tagger", self.listening_version(), self.model_key),
-                              lambda: tagger(self._store(), self.model))
+        return tagger(self._store(), self.model)
 
     def suggester(self):
         """Link suggestions for journey steps on the same model (:class:`workbench.analysis.suggest.Suggester`)."""
         from workbench.text.workspace import suggester
 
-        return self._remember(("suggester", self.listening_version(), self.model_key),
-                              lambda: suggester(self._store(), self.model))
+        return suggester(self._store(), self.model)
 
     def feedback(self, filters: Filters = NO_FILTERS) -> pl.DataFrame:
         """Every feedback row with its ranked reasons (``workbench.text.workspace.tag_feedback``: a confirmed
