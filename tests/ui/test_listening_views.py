@@ -121,3 +121,14 @@ def test_without_feedback_the_pages_say_how_to_add_it(tmp_path):
     shown = "\n".join(str(p.object) for p in view.path_view(session.selection.journey).select(pn.pane.HTML))
     assert "No feedback in these filters" in shown and "class='wb-part'" in shown
     ws.close()
+
+
+def test_a_future_journey_is_kept_apart_and_said_to_be_a_design(ws):
+    session = Session.of_workspace(ws)
+    names = session.selection.param.journey.objects
+    assert names["I move house"] == "i-move-house" and names["I move house (future)"] == "i-move-house-future"
+    view = ListeningPath(session=session)
+    future = "\n".join(str(p.object) for p in view.path_view("i-move-house-future").select(pn.pane.HTML))
+    current = "\n".join(str(p.object) for p in view.path_view("i-move-house").select(pn.pane.HTML))
+    assert "Listening path of “I move house (future)”" in future and "is a design" in future
+    assert "is a design" not in current

@@ -90,9 +90,12 @@ class ListeningPath(View):
         path, feedback = self.figures(journey)
         insights = insights_by_part(self.model, journey, self.by)
         title = html.escape(self.model.journey_title(journey))
+        design = ("<p class='wb-listening-future'><i>A future journey is a design: what is shown are today's "
+                  "comments and contacts on the contact reasons its steps link.</i></p>"
+                  if self.model.journeys[journey].state == "future" else "")
         return pn.Column(
-            pn.pane.HTML(f"<h3 style='margin:4px 0'>Listening path of “{title}”</h3>{self.summary_html(feedback)}",
-                         sizing_mode="stretch_width"),
+            pn.pane.HTML(f"<h3 style='margin:4px 0'>Listening path of “{title}”</h3>{self.summary_html(feedback)}"
+                         f"{design}", sizing_mode="stretch_width"),
             pn.pane.HTML(path_html(path, insights, min_responses=self.min_responses, by=self.by),
                          sizing_mode="stretch_width", css_classes=["wb-listening-grid"]),
             sizing_mode="stretch_width")
