@@ -40,7 +40,9 @@ def served(tmp_path_factory):
         spaces[name] = ws
     spaces["hostile"] = feedback_workspace(root / "hostile", [*ROWS, ("F6", "2026-02-10T10:00:00Z", HOSTILE, 1,
                                                                       "nps", "move-12")])
+    spaces["hostile-model"] = _hostile_demo(root / "hostile-model")
     routes = {f"/{name}": (lambda ws=ws: listening_page(Session.of_workspace(ws))) for name, ws in spaces.items()}
+    routes["/hostile-review"] = lambda: review_page(Session.of_workspace(spaces["hostile-model"], can_edit=True))
     routes["/review"] = lambda: review_page(Session.of_workspace(spaces["hostile"], can_edit=True, user="erin"))
     port = free_port()
     server = pn.serve(routes, port=port, address="127.0.0.1", show=False, threaded=True,
@@ -50,6 +52,24 @@ def served(tmp_path_factory):
     server.stop()
     for ws in spaces.values():
         ws.close()
+
+
+def _hostile_demo(path):
+    """The demo (with its feedback) where every label, description and the insights a user typed carry a script,
+    an image with onerror and a javascript: link (as in test_escaping)."""
+    from test_escaping import PAYLOAD, hostile
+
+    from workbench.demo import build_demo
+    from workbench.model import Insight
+
+    ws = build_demo(path, events=5_000, seed=3)
+    base = ws.load()
+    new = hostile(base)
+    step = next(s for s in new.steps.values() if s.journey == "i-move-house" and s.reason)
+    new.add(Insight("evil", "pain", f"{PAYLOAD} title", text=f"{PAYLOAD} text", steps=(step.id,)),
+            Insight("evil-journey", "observation", f"{PAYLOAD} on the journey", journeys=("i-move-house",)))
+    ws.commit(new, base=base)
+    return ws
 
 
 def _path_shown(page, title: str, parts: int) -> None:
@@ -111,3 +131,25 @@ def test_the_review_queue_stores_an_accepted_tag(page, served):
     assert tags["text"].item() in first
     expect(page.locator(".wb-review-summary")).to_contain_text("1 confirmed by people", timeout=60_000)
     assert page.evaluate("window.__wb_xss") is None
+
+
+def test_labels_and_insights_a_user_typed_never_run(page, served):
+    base, spaces = served
+    model = spaces["hostile-model"].load()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{base}/hostile-model")
+    title = model.journey_title("i-move-house")
+    page.locator(".wb-listening-journey select").select_option(label=title)
+    expect(page.locator(".wb-listening-grid").get_by_text("on the journey", exact=False)).to_be_visible(timeout=90_000)
+    expect(page.locator(".wb-listening-grid").get_by_text("title", exact=False).first).to_contain_text(
+        '<img src=x onerror="window.__x=1">')
+    page.get_by_text("By episode", exact=True).click()
+    page.wait_for_timeout(3000)
+    page.goto(f"{base}/hostile-review")
+    expect(page.locator(".wb-review-text").first).to_be_visible(timeout=90_000)
+    page.locator(".wb-review-queue select").first.click()
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => window.__x") is None
+    assert page.locator("img[src=x]").count() == 0 and page.locator("a[href^='javascript:']").count() == 0
+    assert not errors, errors
