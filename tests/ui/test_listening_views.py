@@ -132,3 +132,15 @@ def test_a_future_journey_is_kept_apart_and_said_to_be_a_design(ws):
     current = "\n".join(str(p.object) for p in view.path_view("i-move-house").select(pn.pane.HTML))
     assert "Listening path of “I move house (future)”" in future and "is a design" in future
     assert "is a design" not in current
+
+
+def test_a_feedback_file_gone_is_said_not_raised(ws):
+    from workbench.ui.reason_detail import ReasonDetail
+
+    (ws.path / "feedback.csv").unlink()
+    session = Session.of_workspace(ws, can_edit=True)
+    shown = "\n".join(str(p.object) for p in ListeningPath(session=session).path_view("i-move-house")
+                      .select(pn.pane.HTML))
+    assert "The feedback cannot be read" in shown and "feedback.csv" in shown
+    assert "The feedback cannot be read" in _html(ReviewQueue(session=session))
+    assert "the feedback cannot be read" in ReasonDetail(session=session).voice_html("pay-bill")

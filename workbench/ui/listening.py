@@ -21,6 +21,7 @@ import polars as pl
 from workbench.analysis.overview import MIN_RESPONSES
 from workbench.display.journeys import reason_groups
 from workbench.display.listening import BY, insights_by_part, path_html, verbatims_html
+from workbench.errors import WorkbenchError
 from workbench.ui.view import View
 
 NO_REASON = "— the journey's top theme —"
@@ -87,7 +88,10 @@ class ListeningPath(View):
     def path_view(self, journey: str | None) -> pn.viewable.Viewable:
         if journey not in self.model.journeys:
             return pn.pane.Markdown("Choose a journey.")
-        path, feedback = self.figures(journey)
+        try:
+            path, feedback = self.figures(journey)
+        except WorkbenchError as exc:
+            return pn.pane.HTML(problem_html(exc), sizing_mode="stretch_width")
         insights = insights_by_part(self.model, journey, self.by)
         title = html.escape(self.model.journey_title(journey))
         design = ("<p class='wb-listening-future'><i>A future journey is a design: what is shown are today's "
@@ -101,11 +105,14 @@ class ListeningPath(View):
             sizing_mode="stretch_width")
 
     def verbatims_view(self, journey: str | None) -> pn.viewable.Viewable:
-        reason = self.chosen_reason(journey)
+        try:
+            reason = self.chosen_reason(journey)
+            frame = self.data.reason_verbatims(reason, self.selection.filter) if reason else None
+        except WorkbenchError as exc:
+            return pn.pane.HTML(problem_html(exc), sizing_mode="stretch_width")
         if reason is None:
             return pn.pane.HTML("<p>Pick a contact reason to see its verbatims over time.</p>")
         label = self.model.reasons[reason].label
-        frame = self.data.reason_verbatims(reason, self.selection.filter)
         return pn.pane.HTML(f"<h4 style='margin:4px 0'>What customers say about “{html.escape(label)}”, month by "
                             f"month</h4>{verbatims_html(frame, label, self.min_responses)}",
                             sizing_mode="stretch_width", css_classes=["wb-listening-verbatims"])
@@ -131,6 +138,12 @@ class ListeningPath(View):
             self.reason_select,
             pn.param.ParamMethod(self._verbatims_shown, lazy=True, sizing_mode="stretch_width"),
             sizing_mode="stretch_width", css_classes=["wb-listening"])
+
+
+def problem_html(exc: Exception) -> str:
+    """Why the feedback cannot be read (a source's file gone, rejected bad rows …), escaped."""
+    return (f"<p class='wb-listening-problem' style='color:#b00'>The feedback cannot be read: "
+            f"{html.escape(str(exc))}. Check the sources with <code>workbench feedback check WORKSPACE</code>.</p>")
 
 
 def computing(text: str) -> pn.Row:

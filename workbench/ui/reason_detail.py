@@ -19,6 +19,7 @@ import polars as pl
 from workbench.display.formats import format_kpi
 from workbench.display.listening import reason_voice, reason_voice_html
 from workbench.display.reason import channel_mix, linked_steps, segment_mix
+from workbench.errors import WorkbenchError
 from workbench.metrics import CATALOGUE
 from workbench.model import Model
 from workbench.ui.view import View
@@ -96,7 +97,11 @@ class ReasonDetail(View):
 
     def voice_html(self, reason: str) -> str:
         """What customers say about ``reason`` (its tagged feedback in the period and channel filters)."""
-        return reason_voice_html(reason_voice(self.data.feedback(self.selection.filter), reason))
+        try:
+            feedback = self.data.feedback(self.selection.filter)
+        except WorkbenchError as exc:  # a feedback source that cannot be read: the rest of the detail stands
+            return f"<b>What customers say</b> <i>the feedback cannot be read: {html.escape(str(exc))}</i>"
+        return reason_voice_html(reason_voice(feedback, reason))
 
     def voice(self, reason: str) -> pn.pane.HTML:
         """The "What customers say" section. When served, tagging the feedback (seconds the first time) runs

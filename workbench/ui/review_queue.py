@@ -19,9 +19,9 @@ import polars as pl
 
 from workbench.display.journeys import reason_groups
 from workbench.display.listening import queue_rows, reason_label, short, verbatim_html
-from workbench.errors import InputError
+from workbench.errors import InputError, WorkbenchError
 from workbench.text.tags import NOT_A_REASON, confirm
-from workbench.ui.listening import computing
+from workbench.ui.listening import computing, problem_html
 from workbench.ui.messages import message_alert
 from workbench.ui.view import View
 
@@ -72,18 +72,27 @@ class ReviewQueue(View):
     def refresh(self, *_events) -> None:
         """Read the queue again: at once in a script or test; when served, under a spinner in a worker thread."""
         if pn.state.curdoc is None or pn.state.curdoc.session_context is None:
-            self._show(*self.queue())
+            self._show(*self._read())
             return
         self._rows.objects = [computing("Finding the verbatims the model is least sure about …")]
 
         async def read() -> None:
-            self._show(*await asyncio.to_thread(self.queue))
+            self._show(*await asyncio.to_thread(self._read))
 
         pn.state.execute(read)
 
+    def _read(self) -> tuple[pl.DataFrame | None, pl.DataFrame | str, int]:
+        try:
+            return self.queue()
+        except WorkbenchError as exc:  # a feedback source that cannot be read: say why, keep the page
+            return None, problem_html(exc), self.revision
+
     # -- drawing ---------------------------------------------------------------------------------------
-    def _show(self, rows: pl.DataFrame, feedback: pl.DataFrame, revision: int) -> None:
+    def _show(self, rows: pl.DataFrame | None, feedback: pl.DataFrame | str, revision: int) -> None:
         self.revision, self.controls = revision, {}
+        if isinstance(feedback, str):
+            self._summary.object, self._rows.objects = feedback, []
+            return
         if self.session.workspace is None:
             self._summary.object = "<p>Reviewing feedback needs a workspace with a feedback source.</p>"
             self._rows.objects = []
