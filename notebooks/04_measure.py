@@ -166,6 +166,51 @@ survey.group_by("title").agg(pl.col("period").max().alias("latest"), pl.col("n")
                              .round(1).alias("nps_all_months")).sort("title")
 
 # %% [markdown]
+# ## What customers say: the listening path
+#
+# Contact logs say what customers *do*; their comments — survey verbatims, complaints, reviews, chat
+# transcripts — say what they *think*. A feedback source is declared like a contact source
+# (`workbench feedback add WORKSPACE …`) and every comment is tagged to a contact reason by the workspace's
+# text model, trained on what it knows: the reasons' labels and descriptions, the journey steps linked to
+# them, your keywords and every tag a person confirmed. So what customers say lands on the same reasons as
+# what they do, and the two can be read side by side.
+#
+# For a journey, phase by phase (or episode by episode, `by="episode"`): the overall experience from the
+# comments' own scores (NPS, CSAT, CES, each with its number of answers: below 30 read it as an anecdote),
+# the key customer feedback (the top themes with their words and three verbatims each), the key reasons to
+# contact from the logs, and the insights the team recorded.
+
+# %%
+from workbench.display.listening import path_table
+from workbench.ui.listening import ListeningPath
+from workbench.ui.review_queue import ReviewQueue
+
+journey = next(iter(data.model.journeys))
+print(f"{data.feedback().height:,} comments; the listening path of “{data.model.journey_title(journey)}”:")
+path = data.listening_path(journey, by="phase")
+path_table(path)
+
+# %% [markdown]
+# One contact reason's comments month by month (the most confident verbatims of each month):
+
+# %%
+themes = data.themes()
+reason = themes["reason"][0] if themes.height else by_reason.sort("volume", descending=True)["reason"][0]
+data.reason_verbatims(reason).tail(4)
+
+# %% [markdown]
+# The dashboard's *Measure → Listening path* page, and the **review queue** where editors confirm the tags the
+# model is least sure about (accept its guess, pick another reason, or mark a comment as about no contact
+# reason). Each confirmation is stored and trains the model: the next similar comment is tagged better.
+# Here the queue is read-only (`open_session(ws, can_edit=True)` lets you confirm).
+
+# %%
+ListeningPath(session=session)
+
+# %%
+ReviewQueue(session=session, size=5)
+
+# %% [markdown]
 # ## Outcome of this step
 #
 # The step is done when almost every contact lands on a contact reason (map the biggest unmapped codes)

@@ -502,3 +502,92 @@ class Dataset:
         where = self.workspace.path if self.workspace is not None else "frames"
         return f"Dataset({where}, model revision {self.model.revision}, data {self.data_key[:12]})"
 
+
+    # -- listening ----------------------------------------------------------------------------------------
+    # What customers say (feedback rows tagged to contact reasons, see ``workbench.text``), for the listening
+    # path, the review queue and link suggestions. Tagging depends on the data version (the feedback sources'
+    # files are part of it), the model, and the workspace's confirmed tags, keywords and threshold: their
+    # setting revisions key every figure, so a confirmed tag changes the next figures and nothing else does.
+    def listening_version(self) -> tuple[int, ...]:
+        """The revisions of the confirmed tags, keywords and threshold settings (empty without a workspace)."""
+        if self.workspace is None:
+            return ()
+        from workbench.text.rules import KEYWORDS
+        from workbench.text.tags import TAGS
+        from workbench.text.workspace import THRESHOLD_SETTING
+
+        store = self.workspace.store
+        return tuple(store.get_setting_revision(name, None)[1] for name in (TAGS, KEYWORDS, THRESHOLD_SETTING))
+
+    def _store(self):
+        return self.workspace.store if self.workspace is not None else None
+
+    # The fitted models are not kept in the figure cache (which bounds by the size of frames: a model's
+    # vocabulary and weights would pass for a few bytes there): ``text.reasons.reason_model`` keeps the last
+    # few fits per process, keyed by their training texts.
+    def tagger(self):
+        """The text → contact reason model (:class:`workbench.text.reasons.ReasonModel`) of this workspace."""
+        from workbench.text.workspace import tagger
+
+        return tagger(self._store(), self.model)
+
+    def suggester(self):
+        """Link suggestions for journey steps on the same model (:class:`workbench.analysis.suggest.Suggester`)."""
+        from workbench.text.workspace import suggester
+
+        return suggester(self._store(), self.model)
+
+    def feedback(self, filters: Filters = NO_FILTERS) -> pl.DataFrame:
+        """Every feedback row with its ranked reasons (``workbench.text.workspace.tag_feedback``: a confirmed
+        tag wins), restricted to the period and channel of ``filters`` (feedback has no segment)."""
+        from workbench.text.workspace import empty_tagged, tag_feedback
+
+        def compute() -> pl.DataFrame:
+            if self.workspace is None:
+                return empty_tagged()
+            return tag_feedback(self.workspace.store, self.workspace.path, self.model)
+
+        tagged = self._remember(("feedback", self.listening_version(), self.model_key), compute)
+        if filters.period is not None:
+            tagged = tagged.filter(pl.col("timestamp").dt.strftime("%Y-%m") == filters.period)
+        if filters.channel is not None:
+            tagged = tagged.filter(pl.col("channel") == filters.channel)
+        return tagged
+
+    def listening_path(self, journey: str, by: str = "phase", filters: Filters = NO_FILTERS, *,
+                       top: int = 3) -> pl.DataFrame:
+        """Per phase or episode of ``journey``: experience, top themes and top contact reasons
+        (``workbench.text.insights.listening_path``; contact volumes under all of ``filters``)."""
+        from workbench.text.insights import listening_path
+
+        def compute() -> pl.DataFrame:
+            volumes = self.measure(["reason"], ["volume"], filters).drop_nulls("reason")
+            return listening_path(self.model, self.feedback(filters), journey, by=by, top=top,
+                                  volumes=dict(volumes.iter_rows()))
+        key = ("listening_path", journey, by, filters, top, self.listening_version(), self.model_key)
+        return self._remember(key, compute)
+
+    def themes(self, filters: Filters = NO_FILTERS, *, top: int = 5) -> pl.DataFrame:
+        """The top themes (reasons) of all feedback, with keywords and verbatims (``text.insights.themes``)."""
+        from workbench.text.insights import themes
+
+        return self._remember(("themes", filters, top, self.listening_version(), self.model_key),
+                              lambda: themes(self.feedback(filters), self.model, top=top))
+
+    def experience(self, by: Sequence[str] = (), filters: Filters = NO_FILTERS) -> pl.DataFrame:
+        """NPS, CSAT and CES from the feedback scores with their numbers of responses, by ``by`` columns
+        of the tagged feedback (e.g. ``assigned``, ``channel``) (``text.insights.experience``)."""
+        from workbench.text.insights import experience
+
+        by = tuple(by)
+        return self._remember(("experience", by, filters, self.listening_version(), self.model_key),
+                              lambda: experience(self.feedback(filters), list(by)))
+
+    def reason_verbatims(self, reason: str, filters: Filters = NO_FILTERS, *, every: str = "1mo") -> pl.DataFrame:
+        """A contact reason's verbatims over time, per ``every`` (``text.insights.reason_verbatims``; the
+        period filter does not apply: a trend needs the months)."""
+        from workbench.text.insights import reason_verbatims
+
+        filters = filters.without("period")
+        return self._remember(("reason_verbatims", reason, filters, every, self.listening_version(), self.model_key),
+                              lambda: reason_verbatims(self.feedback(filters), reason, every=every))

@@ -78,3 +78,19 @@ def test_training_texts_leave_out_excluded_journeys_and_gone_reasons():
     steps = frame.filter(pl.col("origin") == "step").height
     assert steps == sum(1 for s in model.steps.values() if s.reason and s.journey != "i-move-house")
     assert frame.filter(pl.col("origin") == "tag")["reason"].to_list() == ["pay-bill"]
+
+
+def test_a_large_training_set_fits_the_same_model_every_time(tmp_path):
+    """Before random_state was fixed, saga shuffled differently on every fit: the same workspace gave
+    other tags after each restart."""
+    from workbench.sample.feedback import generate_feedback
+    from workbench.text.reasons import LARGE
+
+    model = load_template("telecom")
+    written = generate_feedback(model, tmp_path, rows=1300, seed=5)
+    key = pl.read_parquet(written.answer_key).filter(~pl.col("off_topic"))
+    texts = pl.read_parquet(written.path).join(key, on="feedback_id").select("text", "reason")
+    training = training_texts(model, tags=texts)
+    assert training.height >= LARGE
+    first, second = ReasonModel(model, training), ReasonModel(model, training)
+    assert np.array_equal(first.classifier.coef_, second.classifier.coef_)

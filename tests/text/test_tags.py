@@ -43,3 +43,28 @@ def test_a_stale_revision_is_a_conflict(store, model):
     with pytest.raises(ConflictError):
         confirm(store, model, [("F2", "pay-bill")], {"F2": "b"}, revision=0)
     assert confirmed_tags(store)[0].height == 1
+
+
+def test_not_a_contact_reason_is_stored_unassigned_and_trains_nothing(tmp_path):
+    import polars as pl
+
+    from workbench.sources.feedback import FeedbackSpec, add_feedback_source
+    from workbench.text.knowledge import training_texts
+    from workbench.text.tags import NOT_A_REASON
+    from workbench.text.workspace import knowledge, tag_feedback
+    from workbench.workspace import Workspace
+
+    ws = Workspace.create(tmp_path / "ws", template="telecom")
+    model = ws.load()
+    pl.DataFrame({"id": ["F1", "F2"], "when": ["2026-01-02T10:00:00Z"] * 2,
+                  "comment": ["Great weather today, go team!", "There is a charge on my bill I do not know"]}
+                 ).write_csv(tmp_path / "ws" / "fb.csv")
+    add_feedback_source(ws.store, FeedbackSpec(id="survey", kind="csv", location="fb.csv", mapping={
+        "feedback_id": "id", "timestamp": "when", "text": "comment"}), model=model, workspace_dir=ws.path)
+    confirm(ws.store, model, [("F1", NOT_A_REASON)], {"F1": "Great weather today, go team!"}, source="survey")
+    tagged = tag_feedback(ws.store, ws.path, model).sort("feedback_id")
+    assert tagged.select("feedback_id", "reason_1", "assigned", "tagged_by").rows()[0] == (
+        "F1", None, "unassigned", "person")
+    assert tagged["tagged_by"].to_list() == ["person", "model"]
+    assert "tag" not in training_texts(model, **knowledge(ws.store, model))["origin"].to_list()
+    ws.close()

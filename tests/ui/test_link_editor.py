@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import panel as pn
 import pytest
 from model_fixtures import small_model
@@ -111,3 +113,23 @@ def test_user_text_is_escaped(ws):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; <small>" in text  # the unused reason in the coverage panel
     assert SCRIPT not in text
     assert SCRIPT not in coverage_html(coverage(editor.session.model, "i-join"), editor.session.model)
+
+
+def test_suggestions_say_what_drove_them_not_a_raw_score(ws):
+    editor = _editor(ws, can_edit=False)
+    shown = _html(editor)
+    assert "wb-why" in shown and "rule: keyword &#x27;order&#x27; (as &#x27;orders&#x27;)" in shown
+    assert not re.search(r"\(0\.\d\d\)", shown)
+    editor = _editor(ws)
+    assert all(not re.search(r"\(0\.\d\d\)", b.name) for c in editor.controls.values() for b in c.accept)
+
+
+def test_the_workspace_keywords_drive_the_suggestions(ws):
+    from workbench.text.rules import save_keywords
+
+    editor = _editor(ws)
+    assert editor.controls["join-3"].accept[0].name != "I report a fault"  # "Calls about the order"
+    save_keywords(ws.store, editor.model, {"report-fault": ["calls"]}, revision=0)
+    editor.session.reload()  # the next view of the page
+    assert editor.controls["join-3"].accept[0].name == "I report a fault"
+    assert "rule: keyword 'calls'" in editor.controls["join-3"].accept[0].description

@@ -75,8 +75,10 @@ def counterpart(model: Model, journey: str) -> str | None:
 
 
 
-def link_rows(model: Model, journey: str, top: int = 3) -> pl.DataFrame:
-    """The steps of ``journey`` in order with their link and ``top`` suggestions (ids, labels, scores)."""
+def link_rows(model: Model, journey: str, top: int = 3, *, suggester=None) -> pl.DataFrame:
+    """The steps of ``journey`` in order with their link and ``top`` suggestions (ids, labels, scores and
+    ``why``: the words or rules that drove each). ``suggester`` (``Dataset.suggester()``) brings what the
+    workspace knows besides the model: keywords, crosswalk notes, confirmed tags."""
     steps = [s for s in model.steps_of(journey)]
     base = pl.DataFrame(
         [(i, s.id, s.label, model.episodes[s.episode].label if s.episode in model.episodes else "",
@@ -86,7 +88,7 @@ def link_rows(model: Model, journey: str, top: int = 3) -> pl.DataFrame:
         schema={"order": pl.Int64, "step": pl.String, "step_label": pl.String, "episode_label": pl.String,
                 "channel_label": pl.String, "touchpoint": pl.String, "linked": pl.String,
                 "linked_label": pl.String}, orient="row")
-    suggestions = (suggest_all(model, journey, top=top).sort("step", "rank", maintain_order=True)
+    suggestions = (suggest_all(model, journey, top=top, suggester=suggester).sort("step", "rank", maintain_order=True)
                    .group_by("step", maintain_order=True)
                    .agg(suggested=pl.col("reason"), suggested_label=pl.col("reason_label"), score=pl.col("score"),
                         why=pl.col("why")))

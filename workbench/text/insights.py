@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Mapping
 
 import polars as pl
 
@@ -133,6 +134,12 @@ def _parts(model: Model, journey: str, by: str) -> pl.DataFrame:
                                       "step": pl.String, "reason": pl.String}, orient="row")
 
 
+def journey_parts(model: Model, journey: str, by: str = "phase") -> pl.DataFrame:
+    """``part, part_label, order, step, reason`` for every step of ``journey`` placed in a phase (by its
+    reason) or an episode: the parts of :func:`listening_path`."""
+    return _parts(model, journey, by)
+
+
 def feedback_by_part(model: Model, tagged: pl.DataFrame, journey: str, by: str = "phase") -> pl.DataFrame:
     """``tagged`` rows with the ``part`` (and ``part_label``, ``order``) of the journey they belong to."""
     parts = _parts(model, journey, by)
@@ -145,17 +152,19 @@ def feedback_by_part(model: Model, tagged: pl.DataFrame, journey: str, by: str =
 
 
 def listening_path(model: Model, tagged: pl.DataFrame, journey: str, *, by: str = "phase",
-                   contacts: pl.DataFrame | pl.LazyFrame | None = None, top: int = 3) -> pl.DataFrame:
+                   contacts: pl.DataFrame | pl.LazyFrame | None = None, top: int = 3,
+                   volumes: Mapping[str, int] | None = None) -> pl.DataFrame:
     """Per phase (or episode) of ``journey``, in order: the overall experience (responses, nps, csat, ces
     with their n), the ``top`` themes (a list of :func:`themes` rows) and the ``top`` contact reasons by
-    volume from ``contacts`` (``contact_reasons``: reason, reason_label, volume)."""
+    volume from ``contacts`` or, already counted, ``volumes`` (reason → contacts) (``contact_reasons``:
+    reason, reason_label, volume)."""
     parts = _parts(model, journey, by)
     outline = parts.group_by("part", maintain_order=True).agg(pl.col("part_label").first(), pl.col("order").first(),
                                                               pl.col("reason").drop_nulls().unique().alias("_reasons"))
     placed = feedback_by_part(model, tagged, journey, by)
     rows = []
     labels = {r: x.label for r, x in model.reasons.items()}
-    volumes = _volumes(contacts)
+    volumes = dict(volumes) if volumes is not None else _volumes(contacts)
     for part in outline.sort("order").iter_rows(named=True):
         mine = placed.filter(pl.col("part") == part["part"])
         figures = experience(mine).row(0, named=True) if mine.height else \

@@ -3,7 +3,9 @@
 Kept as one workspace setting (``text.tags``, revision-checked like every setting: two people
 confirming at once get a conflict, never a lost tag) until the store has a ``feedback_tags`` table.
 Each tag keeps the verbatim's text, so the model retrains without reading the sources again. A later
-confirmation of the same feedback id (in the same source) replaces the earlier one.
+confirmation of the same feedback id (in the same source) replaces the earlier one. A verbatim a person
+marks as about no contact reason at all (off-topic, a test) is stored with the reason
+:data:`NOT_A_REASON`: it is then unassigned for good and trains nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from workbench.errors import InputError
 from workbench.model import Model, did_you_mean
 
 TAGS = "text.tags"
+NOT_A_REASON = "unassigned"  # the reason of a verbatim a person says is about no contact reason
 TAG_SCHEMA = {"feedback_id": pl.String, "source": pl.String, "reason": pl.String, "text": pl.String,
               "by": pl.String, "at": pl.String}
 
@@ -32,14 +35,15 @@ def confirm(store, model: Model, confirmations: Iterable[tuple[str, str]], texts
     """Store ``(feedback_id, reason)`` confirmations in one write; returns the new revision.
 
     ``texts`` maps each feedback id to its verbatim (an id without one is refused, as is a reason the
-    model does not have: nothing is stored then); ``source`` is the feedback source of all of them, or
+    model does not have: nothing is stored then; :data:`NOT_A_REASON` says "about no contact reason");
+    ``source`` is the feedback source of all of them, or
     a mapping feedback id → source. With ``revision`` the write is refused with a
     :class:`~workbench.errors.ConflictError` if someone confirmed tags since; without it, since now.
     """
     pairs = list(confirmations)
     problems = []
     for feedback_id, reason in pairs:
-        if reason not in model.reasons:
+        if reason not in model.reasons and reason != NOT_A_REASON:
             problems.append(f"{feedback_id}: no reason '{reason}'{did_you_mean(reason, model.reasons)}")
         if feedback_id not in texts:
             problems.append(f"{feedback_id}: no feedback with that id{did_you_mean(feedback_id, texts)}")

@@ -17,7 +17,7 @@ from workbench.model import Model, did_you_mean
 from workbench.text.knowledge import training_texts
 from workbench.text.reasons import THRESHOLD, ReasonModel, ranked_schema, reason_model
 from workbench.text.rules import keywords
-from workbench.text.tags import confirmed_tags
+from workbench.text.tags import NOT_A_REASON, confirmed_tags
 
 THRESHOLD_SETTING = "text.threshold"
 RULE_WEIGHT = 0.0  # measured in benchmarks/bench_tagging.py (rules 0 / 0.1 / 0.3)
@@ -25,9 +25,12 @@ TABLE_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet")
 
 
 def knowledge(store, model: Model) -> dict:
-    """What the workspace knows besides the model: ``keywords``, crosswalk ``notes`` and ``targets``, ``tags``."""
+    """What the workspace knows besides the model: ``keywords``, crosswalk ``notes`` and ``targets``, ``tags``
+    (without a store, e.g. contact rows held in memory: the default keywords only)."""
     from workbench.sources.registry import get_crosswalk
 
+    if store is None:
+        return {"keywords": keywords(None, model)[0], "notes": {}, "targets": {}, "tags": None}
     crosswalk = get_crosswalk(store)
     return {"keywords": keywords(store, model)[0], "notes": dict(crosswalk.notes),
             "targets": dict(crosswalk.targets), "tags": confirmed_tags(store)[0]}
@@ -37,7 +40,7 @@ def tagger(store, model: Model) -> ReasonModel:
     """The workspace's text → reason model (fitted once per process for each state of its knowledge)."""
     known = knowledge(store, model)
     training = training_texts(model, **known)
-    threshold = float(store.get_setting(THRESHOLD_SETTING, THRESHOLD))
+    threshold = float(store.get_setting(THRESHOLD_SETTING, THRESHOLD)) if store is not None else THRESHOLD
     return reason_model(model, training, keywords=known["keywords"], threshold=threshold, rule_weight=RULE_WEIGHT)
 
 
@@ -54,9 +57,19 @@ def tag_texts(store, model: Model, texts: list[str], *, top: int = 3, explain: b
     return pl.concat([pl.DataFrame({"text": texts}, schema={"text": pl.String}), ranked], how="horizontal")
 
 
+def empty_tagged(top: int = 3) -> pl.DataFrame:
+    """No feedback, in the columns of :func:`tag_feedback`."""
+    from workbench.sources.feedback import FEEDBACK_SCHEMA
+
+    return pl.DataFrame(schema={**FEEDBACK_SCHEMA, "source": pl.String(), **ranked_schema(top),
+                                "tagged_by": pl.String()})
+
+
 def tag_feedback(store, workspace_dir, model: Model, *, source: str | None = None, top: int = 3) -> pl.DataFrame:
     """Every feedback row of the workspace (or of ``source``) with its ranked reasons; a confirmed tag
-    wins (``confidence_1`` 1.0, ``tagged_by`` ``person``; otherwise ``model``)."""
+    wins (``confidence_1`` 1.0, ``tagged_by`` ``person``; otherwise ``model``). A verbatim a person marked
+    as about no contact reason (:data:`~workbench.text.tags.NOT_A_REASON`) is ``assigned`` ``unassigned``
+    with no ``reason_1``."""
     from workbench.sources.feedback import feedback, feedback_sources
 
     if source is not None:
@@ -72,9 +85,10 @@ def tag_feedback(store, workspace_dir, model: Model, *, source: str | None = Non
     tags, _ = confirmed_tags(store)
     if tags.height:
         person = tags.select("feedback_id", "source", confirmed=pl.col("reason"))
+        reason = pl.when(pl.col("confirmed") != NOT_A_REASON).then(pl.col("confirmed"))
         out = out.join(person, on=["feedback_id", "source"], how="left").with_columns(
             *(pl.when(pl.col("confirmed").is_not_null()).then(v).otherwise(pl.col(c)).alias(c)
-              for c, v in (("reason_1", pl.col("confirmed")), ("confidence_1", pl.lit(1.0)),
+              for c, v in (("reason_1", reason), ("confidence_1", pl.lit(1.0)),
                            ("assigned", pl.col("confirmed")), ("tagged_by", pl.lit("person"))))).drop("confirmed")
     return out
 

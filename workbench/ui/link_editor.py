@@ -1,7 +1,9 @@
 """Link editor: link each step of the selected journey to one contact reason, helped by ranked suggestions.
 
-Per step: its current reason, the top suggestions (accept one with a click), a select over every
-reason grouped by stage / phase, and a button to clear the link. Every action saves at once through
+Per step: its current reason, the top suggestions of the workspace's text model (``Dataset.suggester``: the
+same model that tags feedback, trained on the keywords, crosswalk notes and confirmed tags too) with the
+words or rules that drove each (accept one with a click), a select over every reason grouped by stage /
+phase, and a button to clear the link. Every action saves at once through
 ``session.save`` (revision-checked); a conflict shows ``session.message`` and the view follows the reloaded
 model. A coverage panel counts unlinked steps and lists reasons shared by journeys and reasons no journey
 uses. Viewers (``session.can_edit`` False) see the same information without any control.
@@ -67,7 +69,7 @@ class LinkEditor(View):
         if journey is None or journey not in model.journeys:
             self._steps.objects = [pn.pane.Markdown("No journey selected.")]
         else:
-            rows = link_rows(model, journey, top=self.top)
+            rows = link_rows(model, journey, top=self.top, suggester=self.data.suggester())
             title = html.escape(model.journey_title(journey))
             groups = reason_groups(model) if self.session.can_edit else {}
             self._steps.objects = [pn.pane.HTML(f"<h3>Link the steps of “{title}”</h3>")] + [
@@ -81,15 +83,16 @@ class LinkEditor(View):
             return pn.Row(info, linked, pn.pane.HTML(_suggestions_html(row), width=360),
                           styles={"border-bottom": "1px solid #ddd"})
         step = row["step"]
-        accept = []
-        for rid, label, score in zip(row["suggested"] or [], row["suggested_label"] or [], row["score"] or [],
-                                     strict=True):
+        accept, suggestions = [], []
+        for rid, label, why in zip(row["suggested"] or [], row["suggested_label"] or [], row["why"] or [],
+                                   strict=True):
             current = rid == row["linked"]
-            button = pn.widgets.Button(label=f"{'✓ ' if current else ''}{label} ({score:.2f})",
+            button = pn.widgets.Button(label=f"{'✓ ' if current else ''}{label}", description=why,
                                        color="success" if current else "default", disabled=current,
-                                       width=360, margin=(2, 5))
+                                       width=360, margin=(2, 5, 0, 5))
             button.on_click(lambda _e, rid=rid: self._link(step, rid))
             accept.append(button)
+            suggestions += [button, pn.pane.HTML(_why_html(why), margin=(0, 12, 4, 12), width=360)]
         choose = pn.widgets.Select(groups={"Not linked": {NOT_LINKED: ""}, **groups}, value=row["linked"] or "",
                                    width=280, margin=(2, 5))
         choose.param.watch(lambda e: self._link(step, e.new or None), "value")
@@ -98,7 +101,8 @@ class LinkEditor(View):
         clear.on_click(lambda _e: self._link(step, None))
         self.controls[step] = StepControls(accept, choose, clear)
         return pn.Row(info, pn.Column(linked, choose, clear, width=300),
-                      pn.Column(pn.pane.HTML("<small>Suggestions</small>", margin=(0, 5)), *accept, width=380),
+                      pn.Column(pn.pane.HTML("<small>Suggestions (and what drove them)</small>", margin=(0, 5)),
+                                *suggestions, width=380),
                       styles={"border-bottom": "1px solid #ddd"})
 
     # -- editing -------------------------------------------------------------------------------------
@@ -128,10 +132,15 @@ def _linked_html(row: dict) -> str:
     return f"<div><small>Linked to</small><br><b>{html.escape(row['linked_label'])}</b></div>"
 
 
+def _why_html(why: str | None) -> str:
+    """What drove a suggestion ("words: address, move; rule: keyword 'move'"), small and escaped."""
+    return f"<small class='wb-why' style='color:#666'>{html.escape(why or '')}</small>"
+
+
 def _suggestions_html(row: dict) -> str:
-    items = "".join(f"<li>{html.escape(label)} ({score:.2f})</li>"
-                    for label, score in zip(row["suggested_label"] or [], row["score"] or [], strict=True))
-    return f"<div><small>Suggestions</small><ol style='margin:0'>{items}</ol></div>"
+    items = "".join(f"<li>{html.escape(label)}<br>{_why_html(why)}</li>"
+                    for label, why in zip(row["suggested_label"] or [], row["why"] or [], strict=True))
+    return f"<div><small>Suggestions (and what drove them)</small><ol style='margin:0'>{items}</ol></div>"
 
 
 def coverage_html(cov: Coverage, model: Model) -> str:

@@ -1,4 +1,5 @@
-"""Everything known about one contact reason: where it sits, its KPIs, trend, channels, segments, links.
+"""Everything known about one contact reason: where it sits, its KPIs, what customers say about it (its
+tagged feedback: how many comments, their NPS, a few verbatims), trend, channels, segments, links.
 
 Follows ``selection.reason`` (a prompt when none is selected). The trend covers every month (the period
 filter only highlights its month) with the segment and channel filters applied; every other figure
@@ -16,7 +17,9 @@ import param
 import polars as pl
 
 from workbench.display.formats import format_kpi
+from workbench.display.listening import reason_voice, reason_voice_html
 from workbench.display.reason import channel_mix, linked_steps, segment_mix
+from workbench.errors import WorkbenchError
 from workbench.metrics import CATALOGUE
 from workbench.model import Model
 from workbench.ui.view import View
@@ -92,6 +95,28 @@ class ReasonDetail(View):
         pn.state.execute(fill)
         return pane
 
+    def voice_html(self, reason: str) -> str:
+        """What customers say about ``reason`` (its tagged feedback in the period and channel filters)."""
+        try:
+            feedback = self.data.feedback(self.selection.filter)
+        except WorkbenchError as exc:  # a feedback source that cannot be read: the rest of the detail stands
+            return f"<b>What customers say</b> <i>the feedback cannot be read: {html.escape(str(exc))}</i>"
+        return reason_voice_html(reason_voice(feedback, reason))
+
+    def voice(self, reason: str) -> pn.pane.HTML:
+        """The "What customers say" section. When served, tagging the feedback (seconds the first time) runs
+        in a worker thread and the section is filled in."""
+        if pn.state.curdoc is None or pn.state.curdoc.session_context is None:
+            return pn.pane.HTML(self.voice_html(reason), sizing_mode="stretch_width", css_classes=["wb-voice"])
+        pane = pn.pane.HTML("<b>What customers say</b> <i>reading the feedback …</i>", sizing_mode="stretch_width",
+                            css_classes=["wb-voice"])
+
+        async def fill() -> None:
+            pane.object = await asyncio.to_thread(self.voice_html, reason)
+
+        pn.state.execute(fill)
+        return pane
+
     @param.depends("selection.reason", "selection.kpi", "selection.filter", "session.data")
     def _view(self):
         reason, model, filters = self.selection.reason, self.model, self.selection.filter
@@ -112,7 +137,7 @@ class ReasonDetail(View):
                                     "channel": "Channel"}, {})
         return pn.Column(  # one column: it fits the drawer the dashboard shows it in
             pn.pane.HTML(header_html(model, reason), sizing_mode="stretch_width"), lists,
-            self.cards(reason),
+            self.cards(reason), self.voice(reason),
             self.trend_plot(reason), self.channel_plot(channels),
             pn.Column("**Segments**", segment_table, sizing_mode="stretch_width"),
             pn.Column(f"**Journey steps linked to it** ({steps.height})", step_table, sizing_mode="stretch_width"),
