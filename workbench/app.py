@@ -76,7 +76,9 @@ def build_app(workspace=None, *, session: Session | None = None, can_edit: bool 
         STEPS[1]: lambda: _journey_page(session),
         STEPS[2]: lambda: _link_page(session),
         STEPS[3]: lambda: lazy_tabs({"KPIs": lambda: _measure_page(session),
-                                     "Segments": lambda: _segments_page(session)}),
+                                     "Segments": lambda: _segments_page(session),
+                                     "Listening path": lambda: _listening_page(session),
+                                     "Review queue": lambda: _review_page(session)}),
         STEPS[4]: lambda: lazy_tabs({"Priorities": lambda: _priorities_page(session),
                                      "Improvement agenda": lambda: _agenda_page(session),
                                      "Impact": lambda: _impact_page(session),
@@ -185,6 +187,7 @@ def warm_later(workspace, *, after: float = 1.0) -> threading.Thread:
 
             for level in LEVELS:
                 data.mine(level, Filters())
+            data.feedback()  # fits the text model and tags the comments the listening pages show
         except Exception as exc:  # noqa: BLE001 - warming is an optimisation: a failure is only reported
             print(f"note: preparing figures in the background failed ({exc})", flush=True)
 
@@ -328,6 +331,18 @@ def _segments_page(session: Session):
     from workbench.ui.segments import SegmentCards
 
     return SegmentCards(session=session)
+
+
+def _listening_page(session: Session):
+    from workbench.ui.listening import listening_page
+
+    return listening_page(session)
+
+
+def _review_page(session: Session):
+    from workbench.ui.review_queue import review_page
+
+    return review_page(session)
 
 
 def _priorities_page(session: Session):

@@ -73,7 +73,7 @@ def test_nothing_a_user_typed_runs_on_any_page(page, hostile_dashboard):
         open_step(page, step)
     page.get_by_role("button", name="journey").first.click()  # KPI table by journey
     page.wait_for_timeout(1500)
-    _sub_tabs(page, "Segments")
+    _sub_tabs(page, "Segments", "Listening path", "Review queue")
     open_step(page, "5 Prioritise")
     _sub_tabs(page, "Improvement agenda", "Impact")
     systems = page.locator(".choices").first
