@@ -124,6 +124,11 @@ class JourneyView(View):
 def journey_page(session) -> pn.viewable.Viewable:
     """The Map page for ``session``: the journey map and current vs future; for editors also the map editor,
     and for everyone the live follow of other sessions' saves (see :mod:`workbench.ui.live`)."""
-    view = JourneyView(session=session)
-    parts = [view]
+    from workbench.ui.journey_editor import JourneyEditor
+    from workbench.ui.live import follow_store
+
+    parts = [JourneyView(session=session)]
+    if session.can_edit:
+        parts.insert(0, JourneyEditor(session=session))
+    follow_store(session)
     return pn.Column(*parts, sizing_mode="stretch_width")
