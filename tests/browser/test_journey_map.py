@@ -13,16 +13,16 @@ from workbench.workspace import Workspace
 
 pytestmark = pytest.mark.ui
 
-#: every text box that sticks out of its grid cell by more than half a pixel
-CUT = """() => {
-  const out = [];
-  for (const text of document.querySelectorAll('.jg .jg-text')) {
+#: (how many text boxes the grid has, the ones that stick out of their cell by more than half a pixel)
+CUT = """(grid) => {
+  const out = [], texts = grid.querySelectorAll('.jg-text');
+  for (const text of texts) {
     const cell = text.closest('.jg > div');
     const t = text.getBoundingClientRect(), c = cell.getBoundingClientRect();
     if (t.left < c.left - 0.5 || t.right > c.right + 0.5 || t.top < c.top - 0.5 || t.bottom > c.bottom + 0.5)
       out.push(text.textContent);
   }
-  return out;
+  return [texts.length, out];
 }"""
 
 
@@ -67,14 +67,15 @@ def test_every_lane_of_i_move_house_and_no_label_cut(page, map_dashboard, demo_w
     for text, step in zip(shown, steps, strict=True):
         assert step.label in text.replace("\n", " ")
     assert sum("moment of truth" in t for t in shown) == sum(s.moment_of_truth for s in steps) == 3
-    assert page.evaluate(CUT) == []
+    texts, cut = grid.evaluate(CUT)
+    assert cut == [] and texts > 12 * 8     # every cell of every lane has been measured
     page.screenshot(path=f"{output_path}/2-map.png")
     # the grid fills the main area: its width follows the window
     wide = grid.bounding_box()["width"]
     page.set_viewport_size({"width": 1900, "height": 1000})
     page.wait_for_timeout(800)
     assert grid.bounding_box()["width"] > wide + 200
-    assert page.evaluate(CUT) == []
+    assert grid.evaluate(CUT)[1] == []
 
 
 def test_current_vs_future_shows_the_differences(page, map_dashboard, demo_workspace, output_path):

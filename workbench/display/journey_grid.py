@@ -165,10 +165,10 @@ def _figures(measured: pl.DataFrame | None, kpi: str) -> dict[str, tuple[float |
 _CSS = """
 .jg-wrap{width:100%;overflow-x:auto;
  font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;font-size:12.5px;color:#1a1a1a}
-.jg{display:grid;grid-template-columns:132px repeat(var(--n),minmax(96px,1fr));
+.jg{display:grid;grid-template-columns:132px repeat(var(--n),minmax(100px,1fr));
  border-top:1px solid #d0d5dd;border-left:1px solid #d0d5dd}
 .jg>div{border-right:1px solid #d0d5dd;border-bottom:1px solid #d0d5dd;padding:5px 6px;min-width:0;
- white-space:normal;overflow-wrap:anywhere;line-height:1.3;position:relative;box-sizing:border-box}
+ white-space:normal;overflow-wrap:break-word;hyphens:auto;line-height:1.3;position:relative;box-sizing:border-box}
 .jg .jg-lane{background:#f4f6f9;font-weight:600;color:#364152;position:sticky;left:0;z-index:2}
 .jg .jg-episode{background:#2c5d8f;color:#fff;font-weight:600}
 .jg .jg-step{background:#eef1f5;font-weight:600}
@@ -176,6 +176,7 @@ _CSS = """
  color:#fff;font-size:11px;text-align:center}
 .jg .jg-mot{display:block;color:#8a5a00;font-size:11px;font-weight:600}
 .jg .jg-mot-col{box-shadow:inset 0 3px 0 #e69f00}
+.jg .jg-selected{outline:2px solid #2c5d8f;outline-offset:-2px;background:#dce8f5}
 .jg .jg-line{display:block}
 .jg .jg-line+.jg-line{margin-top:3px;padding-top:3px;border-top:1px dotted #c9ced6}
 .jg .jg-emotion{padding:0;height:96px}
@@ -234,17 +235,19 @@ def _whole(grid: JourneyGrid, lane: str, n: int) -> str:
     return f"<div data-lane='{lane}' data-whole='1' style='grid-column:span {n}'>{text}</div>"
 
 
-def grid_html(grid: JourneyGrid) -> str:
-    """The map as one self-contained HTML fragment (style included); every label escaped."""
+def grid_html(grid: JourneyGrid, highlight: str | None = None) -> str:
+    """The map as one self-contained HTML fragment (style included); every label escaped; the step
+    ``highlight`` (an id) outlined."""
     n = max(len(grid.steps), 1)
     mot = [" jg-mot-col" if c.moment_of_truth else "" for c in grid.steps]
-    out = [f"<div class='jg-wrap'><style>{_CSS}</style><div class='jg' style='--n:{n}'>",
+    out = [f"<div class='jg-wrap' lang='en'><style>{_CSS}</style><div class='jg' style='--n:{n}'>",
            "<div class='jg-lane'>Episode</div>"]
     out += [f"<div class='jg-episode' style='grid-column:span {span}'><span class='jg-text'>{html.escape(label)}"
             "</span></div>" for label, span in grid.episodes]
     out.append("<div class='jg-lane'>Step</div>")
     for c, edge in zip(grid.steps, mot, strict=True):
         flag = "<span class='jg-mot jg-text'>★ moment of truth</span>" if c.moment_of_truth else ""
+        edge += " jg-selected" if c.step == highlight else ""
         out.append(f"<div class='jg-step{edge}' data-step='{html.escape(c.step)}'>{flag}<span class='jg-text'>"
                    f"<span class='jg-num'>{c.order}</span>{html.escape(c.label)}</span></div>")
     kpi_label = CATALOGUE[grid.kpi].label if grid.kpi in CATALOGUE else grid.kpi

@@ -361,11 +361,12 @@ class JourneyEditor(View):
         f = self.fields
         return pn.Card(
             self._message,
-            pn.Row(self._choose, self._earlier, self._later, self._add, self._remove, self._undo),
+            pn.FlexBox(self._choose, self._earlier, self._later, self._add, self._remove, self._undo),
             self._conflict,
             pn.FlexBox(f["label"], f["episode"], f["channel"], f["touchpoint"], f["need"], f["emotion"],
                        f["target_emotion"], f["moment_of_truth"], f["reason"], f["notes"]),
-            pn.Row(self._episode_title, self._new_episode, self._add_episode, pn.Spacer(width=30), self._new_title,
-                   self._blank, self._future),
-            title="Edit the map (saved at once; others see it within a second or two)", collapsed=False,
-            sizing_mode="stretch_width", css_classes=["jm-editor"])
+            pn.FlexBox(self._episode_title, self._new_episode, self._add_episode, self._new_title, self._blank,
+                       self._future),
+            title="Edit the map: every change is saved at once, and others see it within a second or two",
+            collapsed=False, sizing_mode="stretch_width", css_classes=["jm-editor"],
+            styles={"font-size": "13px"})

@@ -30,6 +30,8 @@ class JourneyView(View):
     hidden = param.List(default=[], item_type=str, doc="Lanes the user chose not to see")
     compare = param.Boolean(default=False, doc="Open on current vs future (same as mode='compare')")
     width = param.Integer(default=None, allow_None=True, doc="Ignored: the map follows the window's width")
+    highlight = param.String(default=None, allow_None=True, doc="A step to outline (the one being edited)")
+    editor = param.Parameter(default=None, doc="The map editor, shown under the journey chooser (editors only)")
 
     def __init__(self, **params):
         super().__init__(**params)
@@ -91,7 +93,8 @@ class JourneyView(View):
         return (f"<div class='jm-head'><b style='font-size:16px'>{html.escape(self.model.journey_title(journey))}"
                 f"</b> — {html.escape(' · '.join(bits))}{scope}</div>")
 
-    @param.depends("selection.journey", "selection.filter", "selection.kpi", "session.data", "mode", "hidden")
+    @param.depends("selection.journey", "selection.filter", "selection.kpi", "session.data", "mode", "hidden",
+                   "highlight")
     def _view(self):
         journey = self.selection.journey
         if journey not in self.model.journeys:
@@ -108,8 +111,8 @@ class JourneyView(View):
                              sizing_mode="stretch_width")
         for lane in self.hidden:
             grid.lanes.pop(lane, None)
-        return pn.Column(head, pn.pane.HTML(grid_html(grid), sizing_mode="stretch_width", css_classes=["jm-map"]),
-                         sizing_mode="stretch_width")
+        return pn.Column(head, pn.pane.HTML(grid_html(grid, highlight=self.highlight), sizing_mode="stretch_width",
+                                            css_classes=["jm-map"]), sizing_mode="stretch_width")
 
     @param.depends("mode")
     def _lane_row(self):
@@ -117,8 +120,10 @@ class JourneyView(View):
                       sizing_mode="stretch_width", visible=self.mode == "map")
 
     def __panel__(self):
-        return pn.Column(pn.Row(self._select, self._kpi, self._mode), self._lane_row, self._view,
-                         sizing_mode="stretch_width")
+        parts = [pn.FlexBox(self._select, self._kpi, self._mode), self._lane_row, self._view]
+        if self.editor is not None:
+            parts.insert(1, self.editor)
+        return pn.Column(*parts, sizing_mode="stretch_width")
 
 
 def journey_page(session) -> pn.viewable.Viewable:
@@ -127,8 +132,10 @@ def journey_page(session) -> pn.viewable.Viewable:
     from workbench.ui.journey_editor import JourneyEditor
     from workbench.ui.live import follow_store
 
-    parts = [JourneyView(session=session)]
+    view = JourneyView(session=session)
     if session.can_edit:
-        parts.insert(0, JourneyEditor(session=session))
+        editor = JourneyEditor(session=session)
+        view.param.update(editor=editor, highlight=editor.step)
+        editor.param.watch(lambda event: setattr(view, "highlight", event.new), "step")
     follow_store(session)
-    return pn.Column(*parts, sizing_mode="stretch_width")
+    return pn.Column(view, sizing_mode="stretch_width")
