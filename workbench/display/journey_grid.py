@@ -171,7 +171,7 @@ _CSS = """
  white-space:normal;overflow-wrap:break-word;hyphens:auto;line-height:1.3;position:relative;box-sizing:border-box}
 .jg .jg-lane{background:#f4f6f9;font-weight:600;color:#364152;position:sticky;left:0;z-index:2}
 .jg .jg-episode{background:#2c5d8f;color:#fff;font-weight:600}
-.jg .jg-step{background:#eef1f5;font-weight:600}
+.jg .jg-step{background:#eef1f5;font-weight:600;font-size:12px;padding:5px}
 .jg .jg-num{display:inline-block;min-width:20px;padding:0 4px;margin-right:4px;border-radius:9px;background:#2c5d8f;
  color:#fff;font-size:11px;text-align:center}
 .jg .jg-mot{display:block;color:#8a5a00;font-size:11px;font-weight:600}
@@ -187,6 +187,7 @@ _CSS = """
 .jg .jg-kpi .jg-n{font-weight:400;font-size:11px}
 .jg .jg-muted{color:#8a94a6}
 .jg-legend{margin:6px 0 0;color:#555;font-size:12px}
+.jg-hint{margin:0 0 4px;color:#555;font-size:12px}
 .jg-legend span{display:inline-block;margin-right:14px}
 """
 
@@ -240,7 +241,9 @@ def grid_html(grid: JourneyGrid, highlight: str | None = None) -> str:
     ``highlight`` (an id) outlined."""
     n = max(len(grid.steps), 1)
     mot = [" jg-mot-col" if c.moment_of_truth else "" for c in grid.steps]
-    out = [f"<div class='jg-wrap' lang='en'><style>{_CSS}</style><div class='jg' style='--n:{n}'>",
+    hint = (f"<div class='jg-hint'>{n} steps: when the map is wider than the window, scroll it sideways (the lane "
+            "names stay in place)</div>") if n > 8 else ""
+    out = [f"<style>{_CSS}</style>{hint}<div class='jg-wrap' lang='en'><div class='jg' style='--n:{n}'>",
            "<div class='jg-lane'>Episode</div>"]
     out += [f"<div class='jg-episode' style='grid-column:span {span}'><span class='jg-text'>{html.escape(label)}"
             "</span></div>" for label, span in grid.episodes]
