@@ -275,7 +275,7 @@ def grid_html(grid: JourneyGrid, highlight: str | None = None) -> str:
             else:
                 out.append(f"<div data-lane='{lane}'>{_lines(cell)}</div>")
         if lane in grid.whole_journey and any(c.lines for c in cells):
-            out.append("<div class='jg-lane'><span class='jg-text'>… whole journey</span></div>")
+            out.append("<div class='jg-lane'><span class='jg-text'>… for the whole journey</span></div>")
             out.append(_whole(grid, lane, n))
     out.append("</div>")
     out.append(f"<div class='jg-legend'><span style='color:{EXPERIENCED}'>━ experienced emotion</span>"
