@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import panel as pn
 import pytest
-from conftest import ui_model
 
 from workbench.ui.journey_editor import JourneyEditor
 from workbench.ui.journey_view import JourneyView, journey_page
@@ -14,8 +13,8 @@ from workbench.workspace import Workspace
 
 
 @pytest.fixture
-def ws(tmp_path):
-    workspace = Workspace.create(tmp_path / "ws", model=ui_model())
+def ws(tmp_path, ui_session):
+    workspace = Workspace.create(tmp_path / "ws", model=ui_session.model.copy())  # conftest's hand-made model
     yield workspace
     workspace.close()
 
