@@ -87,6 +87,7 @@ def test_two_editors_see_each_other_within_two_seconds(browser, live_dashboard, 
     expect(b.locator(".jm-edit-step select option", has_text="Calls the town hall")).to_have_count(1, timeout=LIVE)
     stored = [s.label for s in Workspace.open(live_workspace).load().steps_of("i-move-house")]
     assert stored[:3] == [first[0].label, first[1].label, "Calls the town hall"]
+    print(f"B saw A's new step {seen_after:.2f} s after A's save was confirmed")
     assert seen_after < LIVE / 1000
     ctx_a.close()
     ctx_b.close()
