@@ -118,3 +118,10 @@ def html_escaped(text: str) -> str:
     import html
 
     return html.escape(text)
+
+
+def test_a_future_design_is_not_credited_with_todays_contacts():
+    model = moving().add(Journey("j", "I move house", state="future"))
+    page = grid_html(journey_grid(model, "j", MEASURED, "nps"))
+    assert "NPS of the reason today" in page and "not contacts of the design" in page
+    assert "today" not in grid_html(journey_grid(moving(), "j", MEASURED, "nps")).split("jg-legend")[0]

@@ -67,6 +67,7 @@ class JourneyGrid:
     steps: list[StepColumn]
     lanes: dict[str, list[Cell]]
     whole_journey: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    future: bool = False
 
     def lane_text(self, lane: str) -> list[str]:
         """The lane's cells as text (lines joined by " | "), for tests and notebooks."""
@@ -145,7 +146,8 @@ def journey_grid(model: Model, journey: str, measured: pl.DataFrame | None = Non
         else:
             episodes.append((c.episode, 1))
     return JourneyGrid(model.journey_title(journey), kpi, episodes, columns, shown,
-                       {k: v for k, v in whole.items() if v and k in shown})
+                       {k: v for k, v in whole.items() if v and k in shown},
+                       future=model.journeys[journey].state == "future")
 
 
 def _signed(value: int) -> str:
@@ -257,7 +259,7 @@ def grid_html(grid: JourneyGrid, highlight: str | None = None) -> str:
     for lane, cells in grid.lanes.items():
         if lane == "action":
             continue  # the step header is the customer action
-        title = f"{kpi_label} of the reason" if lane == "kpi" else LANES[lane]
+        title = (f"{kpi_label} of the reason" + (" today" if grid.future else "")) if lane == "kpi" else LANES[lane]
         out.append(f"<div class='jg-lane' data-lane-title='{lane}'><span class='jg-text'>{html.escape(title)}"
                    "</span></div>")
         if lane in grid.whole_journey and not any(c.lines for c in cells):
@@ -281,6 +283,8 @@ def grid_html(grid: JourneyGrid, highlight: str | None = None) -> str:
     out.append(f"<div class='jg-legend'><span style='color:{EXPERIENCED}'>━ experienced emotion</span>"
                f"<span style='color:{TARGET}'>╍ target emotion</span><span>(−2 … +2; the cell shows "
                "experienced / target)</span><span style='color:#8a5a00'>★ moment of truth</span>"
-               f"<span>KPI colours: {html.escape(kpi_label)} of each step's reason over this journey</span></div>")
+               f"<span>KPI colours: {html.escape(kpi_label)} of each step's reason over this journey</span>"
+               + ("<span><b>A future design:</b> the strip shows today's figures of the reasons it uses, not "
+                  "contacts of the design</span>" if grid.future else "") + "</div>")
     out.append("</div>")
     return "".join(out)
