@@ -45,8 +45,8 @@ def _place(items: dict, entity, after: str | None, first: str | None = None) -> 
 
 
 def add_step(model: Model, journey: str, label: str, *, after: str | None = None, episode: str | None = None) -> str:
-    """Add a step to ``journey`` after step ``after`` (default: at the end), in ``after``'s episode unless
-    ``episode`` is given; returns its id.
+    """Add a step to ``journey`` after step ``after`` (default: at the end), in ``after``'s episode (the
+    last step's, or the first episode in a journey without steps) unless ``episode`` is given; its id.
 
     >>> m = Model().add(Journey("j", "I move"), Episode("e", "j", "I plan"), Step("a", "j", "Calls", episode="e"),
     ...                 Step("b", "j", "Waits", episode="e"))
@@ -62,8 +62,9 @@ def add_step(model: Model, journey: str, label: str, *, after: str | None = None
     steps = model.steps_of(journey)
     if after is not None:
         episode = episode or _step(model, after).episode
-    elif episode is None and steps:
-        episode = steps[-1].episode
+    elif episode is None:
+        episodes = model.episodes_of(journey)
+        episode = steps[-1].episode if steps else (episodes[0].id if episodes else None)
     last = after or (steps[-1].id if steps else None)
     new = Step(unique_id(f"{journey}-{label}", model.steps), journey, label.strip(), episode=episode)
     model.steps = _place(model.steps, new, last)

@@ -132,3 +132,20 @@ def test_viewers_get_no_editor(ws):
 
     assert not editors(journey_page(Session.of_workspace(ws, can_edit=False)))
     assert len(editors(journey_page(Session.of_workspace(ws, can_edit=True)))) == 1
+
+
+def test_a_workspace_without_journeys_starts_its_first_one(tmp_path):
+    from workbench.model import Model
+
+    empty = Workspace.create(tmp_path / "empty", model=Model())
+    ed = JourneyEditor(session=Session.of_workspace(empty, can_edit=True))
+    assert ed.step is None and ed._remove.disabled and not ed._choose.options
+    ed._new_title.value = "I move house"
+    click(ed._blank)
+    model = empty.load()
+    assert list(model.journeys) == ["i-move-house"] and ed.selection.journey == "i-move-house"
+    assert [e.label for e in model.episodes_of("i-move-house")] == ["First episode"]
+    click(ed._add)                                     # the first step goes into the first episode
+    assert [(s.label, s.episode) for s in empty.load().steps_of("i-move-house")] == \
+        [("New step", model.episodes_of("i-move-house")[0].id)]
+    empty.close()
