@@ -103,3 +103,43 @@ def test_current_vs_future_shows_the_differences(page, map_dashboard, demo_works
     assert "contacts" not in future                                          # no contacts credited to the design
     assert html.escape("<") not in future
     page.screenshot(path=f"{output_path}/2-map-compare.png")
+
+
+def test_nothing_typed_runs_on_the_map_its_editor_or_the_comparison(page, tmp_path_factory):
+    from test_escaping import hostile
+
+    import workbench.app as app
+    from workbench.demo import build_demo
+    from workbench.server import serve
+    from workbench.ui.journey_view import journey_page
+
+    ws = build_demo(tmp_path_factory.mktemp("xss-map") / "ws", events=3_000, seed=3)
+    base = ws.load()
+    ws.commit(hostile(base), base=base)
+    path = ws.path
+    ws.close()
+    before, app._journey_page = app._journey_page, journey_page
+    port = free_port()
+    server = serve(path, port=port, allow_edit=True, threaded=True)   # an editor: the map editor is shown
+    try:
+        wait_for(port)
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"http://127.0.0.1:{port}")
+        page.wait_for_selector(".wb-steps", timeout=60_000)
+        open_step(page, "2 Map")
+        chooser = page.locator("select").filter(has=page.locator("option", has_text="(future)")).first
+        chooser.select_option(index=1)                                # the demo's second journey: I move house
+        expect(page.locator(".jm-head").first).to_contain_text('<img src=x onerror="window.__x=1">', timeout=30_000)
+        expect(page.get_by_role("button", name="Current vs future")).to_be_visible()
+        expect(page.locator(".jg .jg-step").first).to_contain_text("<script>window.__x=1</script>")
+        expect(page.locator(".jm-editor")).to_be_visible()
+        page.get_by_role("button", name="Current vs future").click()
+        expect(page.locator(".jc-summary")).to_be_visible(timeout=30_000)
+        assert page.evaluate("() => window.__x") is None
+        assert page.locator("img[src=x]").count() == 0
+        assert page.locator("a[href^='javascript:']").count() == 0
+        assert not errors, errors
+    finally:
+        server.stop()
+        app._journey_page = before
