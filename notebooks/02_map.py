@@ -30,7 +30,8 @@
 # - a **current** state (how it is today) and, when you redesign it, a **future** state to compare with.
 #
 # **What goes in:** journeys captured in a workshop, on the workshop spreadsheet. **What comes out:**
-# journeys in your workspace, drawn as lanes per channel with an emotion curve.
+# journeys in your workspace, drawn as a journey map: a grid of steps under their episodes, with lanes
+# for channel, need, the emotion curve, the linked contact reason and its KPI, what sits behind it.
 
 # %% tags=["parameters"]
 WORKSPACE = "../demo-workspace"
@@ -53,24 +54,47 @@ session = open_session(ws, can_edit=True)
 wbn.journeys_table(session.model)
 
 # %% [markdown]
-# ## One journey
+# ## One journey as a journey map
 #
-# Steps stand in lanes per channel, grouped by episode; the curve shows the emotion the customer
-# experiences (red) against the target (green); moments of truth are marked. The table below lists every
-# step with the KPIs of its contact reason (the link of step 3).
+# Columns are the steps, grouped under their episodes; rows are the lanes: channel and touchpoint, the
+# customer's need, the emotion curve (experienced in red against the target in green), the contact reason
+# the step links to (step 3) with a heat strip of its KPI and the number of contacts or responses behind
+# it, the processes and IT systems behind the reason, opportunities and owners. A lane appears when the
+# journey has something to show in it; moments of truth are marked above their step. The KPI is the
+# session's (`session.selection.kpi`): NPS here.
 
 # %%
 session.selection.journey = "i-move-house"
-JourneyView(session=session)
+session.selection.kpi = "nps"
+view = JourneyView(session=session)
+view
 
 # %% [markdown]
-# ## Current and future state, side by side
-#
-# *I move house* has a designed future state: one online moving flow, an appointment on moving day, a
-# pro-rated bill. Comparing both shows which steps disappear and where the emotion should rise.
+# The same map as data: one list of cells per lane (here the KPI strip, then the needs).
 
 # %%
-JourneyView(session=session, compare=True)
+grid = view.grid()
+grid.lane_text("kpi"), grid.lane_text("need")[:3]
+
+# %% [markdown]
+# ## Current and future state
+#
+# *I move house* has a designed future state: one online moving flow, an appointment on moving day, a
+# pro-rated bill. The comparison aligns both versions by episode and sums up what changes: steps removed
+# and added, steps moved to another channel, emotion gaps closed, and today's contacts on the reasons the
+# future no longer uses. The future design is never credited with today's contacts.
+
+# %%
+current, future, comparison = view.comparison()
+comparison.summary
+
+# %%
+JourneyView(session=session, mode="compare")
+
+# %% [markdown]
+# In the dashboard (step 2, *Map*) editors can also change the map in place — add, move and remove steps,
+# change their fields, add episodes, make a future version — and everyone looking at the journey sees the
+# change within a second or two.
 
 # %% [markdown]
 # ## Importing a workshop sheet

@@ -1,20 +1,16 @@
-"""The journey view on the hand-made state of conftest."""
+"""The Map page on the hand-made state of conftest: the journey map grid, the KPI strip under the filters,
+current vs future, and escaping."""
 
 from __future__ import annotations
-
-import math
 
 import panel as pn
 import pytest
 
 from workbench.display.journeys import counterpart, episode_spans, lanes
-from workbench.ui.journey_view import JourneyView, journey_figures
+from workbench.model import Journey
+from workbench.ui.journey_view import JourneyView, journey_page
 
 EVIL = "<script>alert(1)</script>"
-
-
-def _nan_to_none(values):
-    return [None if isinstance(v, float) and math.isnan(v) else v for v in values]
 
 
 def test_steps_in_order_with_reason_kpis(ui_session):
@@ -25,37 +21,38 @@ def test_steps_in_order_with_reason_kpis(ui_session):
     assert steps["reason_label"].to_list() == ["I compare offers", EVIL, "I receive and pay my bill", "not linked"]
     assert steps["volume"].to_list() == [2, 2, 4, None]
     assert steps["nps"].to_list()[:2] == [50.0, 0.0] and steps["nps"][2] == pytest.approx(100 / 3)
-    assert steps["repeat_rate"].to_list() == [0.0, 0.0, 0.25, None]
-    assert steps["moment_of_truth"].to_list() == [False, True, False, False]
     assert lanes(ui_session.model, steps) == ["Phone", "Website", "App"]        # model channel order
     assert episode_spans(steps) == [("I prepare", 1, 2), ("I settle in", 3, 4)]
 
 
-def test_step_kpis_follow_the_filters(ui_session):
+def test_the_heat_strip_shows_the_selected_kpi_under_the_filters(ui_session):
     ui_session.selection.journey = "i-move-house"
     view = JourneyView(session=ui_session)
+    assert view.grid().lane_text("kpi") == ["2", "2", "4", ""]                 # contacts by default
+    ui_session.selection.kpi = "nps"
+    # compare-offers: 7, 10 → 50; change-details: 0, 10 → 0; pay-bill: 9, 3, 10 (one not asked) → 33
+    assert view.grid().lane_text("kpi") == ["+50 | n = 2", "0 | n = 2", "+33 | n = 3", ""]
     ui_session.selection.segment = "seniors"
-    assert view.steps()["volume"].to_list() == [None, 2, 1, None]
+    # seniors: change-details 0, 10 → 0 (n 2); pay-bill: c2's 10 → 100 (n 1); no senior compared offers
+    assert view.grid().lane_text("kpi") == ["– | n = 0", "0 | n = 2", "+100 | n = 1", ""]
+    ui_session.selection.kpi = "volume"
     ui_session.selection.segment = "all"
     ui_session.selection.channel = "phone"
-    assert view.steps()["volume"].to_list() == [None, 1, 2, None]
+    assert view.grid().lane_text("kpi") == ["–", "1", "2", ""]
 
 
-def test_figures_lanes_and_emotion_curve(ui_session):
+def test_the_map_has_the_lanes_of_the_journey_and_hides_the_ones_unticked(ui_session):
+    ui_session.selection.journey = "i-move-house"
     view = JourneyView(session=ui_session)
-    steps = view.steps("i-move-house")
-    top, bottom = journey_figures(ui_session.model, steps, 800)
-    assert list(top.y_range.factors) == ["App", "Website", "Phone"]          # first lane on top
-    markers = next(r.data_source.data for r in top.renderers if "marker" in r.data_source.data)
-    assert markers["order"] == [1, 2, 3, 4]
-    assert markers["channel_label"] == ["Website", "App", "Phone", "Phone"]
-    assert markers["marker"] == ["circle", "star", "circle", "circle"]      # the moment of truth stands out
-    curve = next(r.data_source.data for r in bottom.renderers if "target" in r.data_source.data)
-    assert _nan_to_none(curve["emotion"]) == [0, -1, -2, None]
-    assert _nan_to_none(curve["target"]) == [1, 1, 2, None]
-    assert bottom.xaxis.major_label_overrides[3] == "3. Gets first bill"
-    tooltips = [t for tool in top.tools + bottom.tools if hasattr(tool, "tooltips") for t in tool.tooltips]
-    assert not any("{safe}" in field for _, field in tooltips)
+    page = view._view()
+    html = page[1].object
+    assert "Contacts of the reason" in html and "Processes and systems" in html
+    assert "process: Billing run" in html and "system: CRM" in html             # behind pay-bill
+    assert list(view._lanes.options) == ["Channel", "Emotion", "Contact reason", "KPI", "Processes & systems",
+                                         "Owner"]
+    view._lanes.value = [v for v in view._lanes.value if v != "backstage"]
+    assert view.hidden == ["backstage"]
+    assert "Processes and systems" not in view._view()[1].object
 
 
 def test_selector_counterpart_and_compare(ui_session):
@@ -64,51 +61,44 @@ def test_selector_counterpart_and_compare(ui_session):
     assert counterpart(model, "i-move-house-future") == "i-move-house"      # found from the other side
     assert counterpart(model, "i-join") is None
     view = JourneyView(session=ui_session)
-    assert ui_session.selection.journey == "i-move-house" and view._toggle.visible
+    assert ui_session.selection.journey == "i-move-house" and view._mode.visible
     assert list(view._select.options.values()) == ["i-move-house", "i-move-house-future", "i-join"]
     view._select.value = "i-join"
-    assert ui_session.selection.journey == "i-join" and not view._toggle.visible
+    assert ui_session.selection.journey == "i-join" and not view._mode.visible
     ui_session.selection.journey = "i-move-house-future"
-    assert view._select.value == "i-move-house-future"
-    view.compare = True
-    both = view._view()
-    assert isinstance(both, pn.Row) and len(both) == 2
-    heads = [col[0].object for col in both]
-    assert "current state" in heads[0] and "future state" in heads[1]      # current always on the left
+    view.mode = "compare"
+    current, future, result = view.comparison()
+    assert (current, future) == ("i-move-house", "i-move-house-future")       # current always on the left
+    # today's 4 steps vs the future's 1: it keeps change-details (app), drops three steps and two reasons
+    summary = result.summary.row(0, named=True)
+    assert (summary["removed"], summary["added"], summary["reasons_dropped"]) == (4, 1, 2)
+    assert summary["contacts_no_longer_needed"] == 2 + 4                       # compare-offers + pay-bill today
+    page = view._view().object
+    assert "What the future design changes" in page
+    assert "with 6 contacts today" in page
 
 
-def test_table_and_escaping(ui_session):
-    ui_session.selection.journey = "i-move-house"
-    view = JourneyView(session=ui_session)
-    panel = view.journey_panel("i-move-house", 800)
-    table = panel.select(pn.widgets.Tabulator)[0]
-    frame = table.value
-    assert frame["reason"].tolist() == ["I compare offers", EVIL, "I receive and pay my bill", "not linked"]
-    assert frame["volume"].tolist() == ["2", "2", "4", "–"]
-    assert frame["repeat_rate"].tolist() == ["0.0%", "0.0%", "25.0%", "–"]
-    assert frame["moment_of_truth"].tolist() == ["", "★", "", ""]
-    assert not table.formatters                    # Tabulator's default formatter shows cells as plain text
+def test_escaping_and_page(ui_session):
     model = ui_session.model.copy()
-    from workbench.model import Journey
-
-    model.add(Journey("evil", EVIL))
+    model.add(Journey("evil", EVIL, scope=EVIL))
     ui_session.data = ui_session.data.with_model(model)
-    head = view.journey_panel("evil", 800)[0].object
+    ui_session.selection.journey = "evil"
+    view = JourneyView(session=ui_session)
+    head = view.head("evil")
     assert "&lt;script&gt;" in head and "<script>" not in head
-    assert pn.panel(view).get_root() is not None
+    assert isinstance(view._view()[1], pn.pane.Alert)                           # no steps yet
+    assert pn.panel(journey_page(ui_session)).get_root() is not None
 
 
-def test_forty_steps_render_lightly(ui_session):
+def test_forty_steps_render(ui_session):
     from workbench.model import Step
 
     model = ui_session.model.copy()
-    model.add(*[Step(f"long-{i}", "i-join", f"Step {i} with a label long enough to need shortening",
+    model.add(*[Step(f"long-{i}", "i-join", f"Step {i} with a label long enough to wrap over lines",
                      channel=("phone", "web", "app")[i % 3], emotion=i % 5 - 2) for i in range(39)])
     ui_session.data = ui_session.data.with_model(model)
     ui_session.selection.journey = "i-join"
     view = JourneyView(session=ui_session)
-    steps = view.steps()
-    assert steps.height == 40
-    top, bottom = journey_figures(model, steps, 1300)
-    assert max(len(v) for v in bottom.xaxis.major_label_overrides.values()) <= 30
+    assert len(view.grid().steps) == 40
+    assert "Step 38 with a label long enough to wrap over lines" in view._view()[1].object   # never shortened
     assert pn.panel(view).get_root() is not None

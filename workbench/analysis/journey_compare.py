@@ -21,8 +21,16 @@ from workbench.model import Model, Step
 @dataclass(frozen=True)
 class Comparison:
     """``steps``: one row per matched or unmatched step (episode, change, current/future step, label,
-    channel, reason, emotion, target); ``summary``: one row of counts; ``dropped_reasons``: reasons the
-    current journey uses and the future one does not, with their contacts (when figures were given)."""
+    channel, reason, emotion, target); ``summary``: one row of counts (``reasons_dropped``: reasons the
+    current journey uses and the future does not, ``reasons_new`` the other way round, and with figures
+    ``contacts_no_longer_needed``: today's contacts on the dropped reasons); ``dropped_reasons``: those
+    reasons with their contacts (when figures were given). No figure credits the future with contacts."""
+
+    def changes(self, journey_side: str) -> dict[str, str]:
+        """Step id → its change ("kept", "removed", "added", "channel changed") on one side ("current"
+        or "future")."""
+        column = f"{journey_side}_step"
+        return {sid: change for sid, change in self.steps.select(column, "change").iter_rows() if sid is not None}
 
     steps: pl.DataFrame
     summary: pl.DataFrame
@@ -41,7 +49,7 @@ def compare_journeys(model: Model, current: str, future: str, volumes: dict[str,
     ...                 Step("b", "now", "Wait for a letter"),
     ...                 Step("x", "next", "Call to report the move", channel="app", emotion=1))
     >>> compare_journeys(m, "now", "next").summary.row(0)
-    (2, 1, 1, 0, 1, 1, 1)
+    (2, 1, 1, 0, 1, 1, 1, 0, 0)
     """
     for journey in (current, future):
         if journey not in model.journeys:
@@ -57,7 +65,7 @@ def compare_journeys(model: Model, current: str, future: str, volumes: dict[str,
     used_now = set(model.designed_sequence(current))
     used_then = set(model.designed_sequence(future))
     dropped = [r for r in dict.fromkeys(model.designed_sequence(current)) if r not in used_then]
-    volumes = volumes or {}
+    given, volumes = volumes is not None, volumes or {}
     dropped_frame = pl.DataFrame({"reason": dropped, "label": [model.reasons[r].label for r in dropped],
                                   "contacts": [volumes.get(r) for r in dropped]},
                                  schema={"reason": pl.String, "label": pl.String, "contacts": pl.Int64})
@@ -71,8 +79,10 @@ def compare_journeys(model: Model, current: str, future: str, volumes: dict[str,
         "channel_changes": count.count("channel changed"), "emotion_gaps": gaps.height, "gaps_closed": closed}])
     summary = summary.select("current_steps", "future_steps", "removed", "added", "channel_changes",
                              "emotion_gaps", "gaps_closed")
-    if len(used_now) and volumes:
-        summary = summary.with_columns(pl.lit(int(dropped_frame["contacts"].fill_null(0).sum()))
+    summary = summary.with_columns(pl.lit(len(dropped), pl.Int64).alias("reasons_dropped"),
+                                   pl.lit(len(used_then - used_now), pl.Int64).alias("reasons_new"))
+    if given:
+        summary = summary.with_columns(pl.lit(int(dropped_frame["contacts"].fill_null(0).sum()), pl.Int64)
                                        .alias("contacts_no_longer_needed"))
     return Comparison(steps, summary, dropped_frame)
 

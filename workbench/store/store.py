@@ -184,6 +184,18 @@ class Store:
                 out.journeys[j] = replace(out.journeys[j], revision=before + 1)
         return out
 
+    def revision(self) -> tuple[int, tuple[tuple[str, int], ...]]:
+        """What has been saved, in one cheap read: the model's revision and every journey's (id, revision),
+        sorted by id. Every commit moves one of them (a new or deleted journey adds or drops a pair), so a
+        session whose model gives the same :func:`revision_of` has seen every save."""
+        try:
+            with self.engine.connect() as conn:
+                framework = conn.execute(select(s.workspace.c.revision).where(s.workspace.c.id == 1)).scalar_one()
+                journeys = conn.execute(select(s.journeys.c.id, s.journeys.c.revision)).all()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"the store {_safe(str(self.engine.url))} cannot be read: {exc}") from exc
+        return framework, tuple(sorted((j, r) for j, r in journeys))
+
     def _bump(self, conn, table, key, expected: int, what: str) -> None:
         result = conn.execute(
             update(table).where(table.c.id == key, table.c.revision == expected)
@@ -283,6 +295,16 @@ class _Snapshot:
     def __exit__(self, *exc):
         self.conn.rollback()
         self.conn.close()
+
+
+def revision_of(model: Model) -> tuple[int, tuple[tuple[str, int], ...]]:
+    """The :meth:`Store.revision` a store holds when ``model`` is what was last loaded or saved.
+
+    >>> from workbench.model import Journey
+    >>> revision_of(Model(revision=3).add(Journey("b", "I pay", revision=2), Journey("a", "I move", revision=5)))
+    (3, (('a', 5), ('b', 2)))
+    """
+    return model.revision, tuple(sorted((j.id, j.revision) for j in model.journeys.values()))
 
 
 def _changed_meanwhile(what: str, expected: int, now: int | None) -> str:

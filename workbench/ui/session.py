@@ -114,6 +114,26 @@ class Session(param.Parameterized):
         if self.workspace is not None:
             self.data = self.data.with_model(self.workspace.load())
 
+    def behind(self) -> bool:
+        """Whether someone saved since this session's model was loaded or saved: one cheap read of the
+        store's revisions (see :meth:`~workbench.store.Store.revision`); False without a store."""
+        if self.workspace is None:
+            return False
+        from workbench.store.store import revision_of
+
+        return self.workspace.store.revision() != revision_of(self.model)
+
+    def catch_up(self) -> bool:
+        """Reload when someone else saved meanwhile (see :meth:`behind`); True when the model was reloaded.
+        A store that cannot be read now is left for the next try."""
+        try:
+            if not self.behind():
+                return False
+        except StorageError:
+            return False
+        self.reload()
+        return True
+
     def _may_edit(self) -> bool:
         if not self.can_edit:
             self.message = "This session is read-only: sign in as an editor to change the model."
