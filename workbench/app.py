@@ -98,15 +98,49 @@ def build_app(workspace=None, *, session: Session | None = None, can_edit: bool 
     if doc is not None and doc.session_context is not None:
         main.objects = [pn.indicators.LoadingSpinner(value=True, size=48, name="Loading the dashboard …",
                                                      css_classes=["wb-loading"])]
-        FILLER.submit(doc, content, partial(_place, sidebar, main))
+        FILLER.submit(doc, content, _placer(doc, sidebar, main))
     else:
         sidebar.objects, main.objects = content()
     return Template(title=f"Journey Workbench — {session.model.name}", accent=ACCENT, header_background=ACCENT,
                     sidebar=[sidebar], main=[main], sidebar_width=260)
 
 
-def _place(sidebar: pn.Column, main: pn.Column, content: tuple[list, list]) -> None:
-    sidebar.objects, main.objects = content
+def _placer(doc, sidebar: pn.Column, main: pn.Column) -> Callable[[tuple[list, list]], None]:
+    """Puts the built pages into the shell once the browser has drawn it (a change sent before the browser
+    said it was ready can be lost) and, for up to ``FIRST_PAINTS_FIRST`` seconds, only when no other new
+    session is still waiting for its first paint (placing pages is the event loop's heaviest work)."""
+    waiting: dict[str, object] = {"loaded": False, "content": None, "since": None}
+    FILLER.unready += 1
+
+    def place() -> None:
+        if not waiting["loaded"] or waiting["content"] is None:
+            return
+        waiting["since"] = waiting["since"] or time.monotonic()
+        if FILLER.unready > 0 and time.monotonic() - waiting["since"] < FIRST_PAINTS_FIRST:
+            doc.add_timeout_callback(place, 100)
+            return
+        sidebar.objects, main.objects = waiting["content"]
+        waiting["content"] = None
+
+    def ready() -> None:
+        if not waiting["loaded"]:
+            waiting["loaded"] = True
+            FILLER.unready -= 1
+
+    def loaded() -> None:
+        ready()
+        place()
+
+    def arrive(content: tuple[list, list]) -> None:
+        waiting["content"] = content
+        place()
+
+    pn.state.onload(loaded)
+    doc.on_session_destroyed(lambda _context: ready())
+    return arrive
+
+
+FIRST_PAINTS_FIRST = 5.0  # seconds a session's pages may wait for other sessions' first paint
 
 
 class SessionFiller:
@@ -124,6 +158,7 @@ class SessionFiller:
         self._last = 0.0
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self.unready = 0  # sessions whose browser has not drawn their first document yet (event loop only)
 
     def submit(self, doc, build: Callable[[], object], place: Callable[[object], None]) -> None:
         self._last = time.monotonic()
@@ -310,9 +345,9 @@ def _home_page(session: Session):
 
 
 def _journey_page(session: Session):
-    from workbench.ui.journey_view import JourneyView
+    from workbench.ui.journey_view import journey_page
 
-    return JourneyView(session=session, width=1000)
+    return journey_page(session)
 
 
 def _link_page(session: Session):

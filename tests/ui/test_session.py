@@ -83,3 +83,16 @@ def test_two_sessions_choose_independently(ui_session):
     other.selection.segment = "seniors"
     assert ui_session.selection.segment == "all"
     assert other.data is ui_session.data  # the data (and its figures) are shared
+
+
+def test_a_saved_setting_is_counted_so_views_drawn_from_settings_redraw(ui_session):
+    ui_session.can_edit = True
+    assert ui_session.save_setting(lambda: 7, "tags") == 7 and ui_session.settings_saved == 1
+
+    def refused() -> int:
+        from workbench.errors import ConflictError
+
+        raise ConflictError("someone else saved the tags meanwhile")
+
+    assert ui_session.save_setting(refused, "tags") is None and ui_session.settings_saved == 1
+    assert ui_session.message.startswith("Not saved: someone else")

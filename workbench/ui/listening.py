@@ -118,14 +118,16 @@ class ListeningPath(View):
                             sizing_mode="stretch_width", css_classes=["wb-listening-verbatims"])
 
     # -- spinner first, figures from a worker thread; never the previous journey's figures -------------
-    @param.depends("selection.journey", "selection.filter", "session.data", "by", "min_responses")
+    @param.depends("selection.journey", "selection.filter", "session.data", "session.settings_saved", "by",
+                   "min_responses")
     async def _path_shown(self):
         journey = self.selection.journey
         if journey in self.model.journeys:
             yield computing(f"Reading what customers say about “{html.escape(self.model.journey_title(journey))}” …")
         yield await asyncio.to_thread(self.path_view, journey)
 
-    @param.depends("selection.journey", "selection.filter", "session.data", "by", "reason", "min_responses")
+    @param.depends("selection.journey", "selection.filter", "session.data", "session.settings_saved", "by",
+                   "reason", "min_responses")
     async def _verbatims_shown(self):
         yield computing("Collecting the verbatims …")
         yield await asyncio.to_thread(self.verbatims_view, self.selection.journey)

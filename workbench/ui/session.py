@@ -30,6 +30,8 @@ class Session(param.Parameterized):
     can_edit = param.Boolean(default=False, doc="Whether this session may change the model")
     user = param.String(default=None, allow_None=True, doc="Who signed in (None without login)")
     message = param.String(default="", doc="The last save outcome or problem, for a notification")
+    settings_saved = param.Integer(default=0, doc="Counts this session's saved settings (tags, keywords …), "
+                                                  "so views drawn from them redraw")
 
     def __init__(self, data: Dataset, **params: Any):
         selection = params.pop("selection", None) or Selection()
@@ -107,6 +109,7 @@ class Session(param.Parameterized):
             self.message = f"Not saved: the store could not be written ({exc}); try again in a moment."
             return None
         self.message = f"Saved: {what}."
+        self.settings_saved += 1
         return revision
 
     def reload(self) -> None:

@@ -18,6 +18,9 @@ from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.websocket import websocket_connect
 
 _TOKEN = re.compile(r'"token":\s*"([^"]+)"')
+_DOCUMENT_READY = (json.dumps({"msgid": "probe-ready", "msgtype": "PATCH-DOC"}), "{}", json.dumps(
+    {"events": [{"kind": "MessageSent", "msg_type": "bokeh_event",
+                 "msg_data": {"type": "event", "name": "document_ready", "values": {"type": "map"}}}]}))
 
 
 @dataclass
@@ -68,6 +71,8 @@ async def open_session(base: str, *, headers: dict | None = None, timeout: float
     assert reply.msgtype == "PULL-DOC-REPLY", reply.msgtype
     text = json.dumps(reply.content)
     opened = Opened(got_page, time.perf_counter() - began, len(text), conn, reply.content)
+    for part in _DOCUMENT_READY:  # what BokehJS says once it has drawn the document; the server then sends changes
+        await conn.write_message(part)
     if until is not None:
         while until not in text:
             text = json.dumps((await message()).content)
