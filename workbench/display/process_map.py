@@ -15,7 +15,8 @@ Examples
 >>> drawn = map_layout(ProcessMap(nodes, arcs, 2, 4, 2), {"a": "I pay"}, "cases")
 >>> drawn.nodes.select("node", "text").rows()
 [('▶', 'Start\\n2'), ('a', 'I pay\\n2'), ('b', 'b\\n1'), ('■', 'End\\n2')]
->>> sorted(set(drawn.nodes["x"].to_list())) == sorted(drawn.nodes["x"].to_list()[i] for i in (0, 1, 2, 3))
+>>> x = drawn.nodes["x"].to_list()  # start, a, b, end: left to right
+>>> x[0] < x[1] < x[2] < x[3]
 True
 >>> drawn.arcs.filter(pl.col("target") == "b")["text"].item()
 '1'
@@ -105,7 +106,8 @@ def map_layout(pm: ProcessMap, labels: dict[str, str], kpi: str = "cases") -> Ma
     time_peak = max(arcs[column].max() or 1, 1) if kpi in ("median", "mean") else 1
     pairs = set(arcs.select("source", "target").rows())
     arc_rows = []
-    for source, target, frequency, value in arcs.select("source", "target", "frequency", column).iter_rows():
+    for source, target, frequency, value in arcs.select("source", "target", "frequency",
+                                                        pl.col(column).alias("value")).iter_rows():
         path = _route(source, target, centres, sizes, routes, bend=(target, source) in pairs)
         if kpi in ("median", "mean"):
             text = duration(value)
@@ -142,7 +144,7 @@ def _wrap(label: str) -> str:
 
 def _sugiyama(nodes: list[str], arcs: list[tuple[str, str]], sizes: dict[str, tuple[float, float]]):
     """Centres (x, y) of the nodes, left to right, and the routed points of each arc (by (source, target))."""
-    from grandalf.graphs import Edge, Graph, Vertex
+    from grandalf.graphs import Edge, Vertex, graph_core
     from grandalf.layouts import SugiyamaLayout
 
     class _Box:
@@ -163,8 +165,12 @@ def _sugiyama(nodes: list[str], arcs: list[tuple[str, str]], sizes: dict[str, tu
         if s != t and s in vertices and t in vertices:
             edges[(s, t)] = Edge(vertices[s], vertices[t])
             edges[(s, t)].view = _Line()
-    graph = Graph(list(vertices.values()), list(edges.values()))
-    for component in graph.C:
+    components = []
+    for part in _components(nodes, list(edges)):  # grandalf's own split orders vertices by memory address
+        members = set(part)
+        components.append(graph_core([vertices[n] for n in part],
+                                     [e for (s, t), e in edges.items() if s in members]))
+    for component in components:
         layout = SugiyamaLayout(component)
         layout.xspace, layout.yspace = 36, LAYER_GAP
         roots = [v for v in component.sV if v.data == START] or None
@@ -172,7 +178,7 @@ def _sugiyama(nodes: list[str], arcs: list[tuple[str, str]], sizes: dict[str, tu
         layout.draw(4)
     # place the components one below the other (a node without arcs is a component of its own)
     centres, shift, offset = {}, {}, 0.0
-    for component in graph.C:
+    for component in components:
         across = [v.view.xy[0] for v in component.sV]
         low = min(across)
         for v in component.sV:
@@ -181,6 +187,23 @@ def _sugiyama(nodes: list[str], arcs: list[tuple[str, str]], sizes: dict[str, tu
         offset += max(across) - low + BOX_H * 2
     routes = {key: [(p[1], -(p[0] + shift[key[0]])) for p in e.view.points] for key, e in edges.items()}
     return centres, routes
+
+
+def _components(nodes: list[str], arcs: list[tuple[str, str]]) -> list[list[str]]:
+    """The connected parts of the graph, each in the order of ``nodes``, by their first node."""
+    part = {n: n for n in nodes}
+
+    def root(n: str) -> str:
+        while part[n] != n:
+            n = part[n]
+        return n
+
+    for s, t in arcs:
+        part[root(s)] = root(t)
+    grouped: dict[str, list[str]] = {}
+    for n in nodes:
+        grouped.setdefault(root(n), []).append(n)
+    return list(grouped.values())
 
 
 def _route(source: str, target: str, centres, sizes, routes, *, bend: bool) -> list[tuple[float, float]]:

@@ -67,7 +67,7 @@ class JourneyFlow(View):
     focus = param.String(default="", doc="The activity whose cases are kept (empty: every case)")
     how = param.Selector(default="with", objects=list(HOW), doc="Keep the cases with, without, starting or "
                                                                "ending at the focus")
-    variant = param.Tuple(default=None, allow_None=True, length=None, doc="Draw only this variant's cases")
+    variant = param.Parameter(default=None, doc="Draw only the cases of this variant (a tuple of activities)")
     on_journey = param.Selector(default="half", objects=list(ON_JOURNEY), doc="""
         Customers on a journey (scored): those whose contacts cover at least this part of its distinct reasons""")
     gap_days = param.Selector(default=60, objects=list(GAPS.values()), doc="""
@@ -161,7 +161,8 @@ class JourneyFlow(View):
         table = pn.widgets.Tabulator(
             rows.drop("variant").to_pandas(), show_index=False, disabled=True, selectable=1,
             titles={"path": "Path", "steps": "Steps", "cases": "Customers", "share": "Share of customers"},
-            formatters={"share": {"type": "html"}, "path": {"type": "textarea"}, "cases": {"type": "money", "thousand": ",", "precision": 0}},
+            formatters={"share": {"type": "html"}, "path": {"type": "textarea"},
+                        "cases": {"type": "money", "thousand": ",", "precision": 0}},
             widths={"path": 640, "share": 220}, sizing_mode="stretch_width", layout="fit_data_table",
             name="variants")
         table.param.watch(self._chose_variant, "selection")
