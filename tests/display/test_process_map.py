@@ -20,11 +20,11 @@ LABELS = {"a": "I compare offers", "b": "I place an order", "c": "I pay my first
           "d": "I check whether there is a known outage in my street"}
 
 
-def drawn(kpi="cases", **cut):
+def drawn(kpi="cases", width=None, **cut):
     rows = [(case, act, T0 + timedelta(hours=i * (1 + (case == "c3"))))
             for case, path in PATHS.items() for i, act in enumerate(path)]
     log = pl.DataFrame(rows, schema=["customer_id", "reason", "timestamp"], orient="row")
-    return map_layout(process_map(order_events(log), **cut), LABELS, kpi)
+    return map_layout(process_map(order_events(log), **cut), LABELS, kpi, width=width)
 
 
 def test_left_to_right_from_start_to_end_and_boxes_apart():
@@ -99,3 +99,14 @@ def test_the_layout_is_the_same_in_every_run():
                            env={**os.environ, "PYTHONHASHSEED": seed}, check=True).stdout for seed in ("1", "2")]
     assert json.loads(runs[0]) == json.loads(runs[1])
     assert len(json.loads(runs[0])) == 5  # start, three steps, end
+
+
+def test_fitted_to_a_width_the_layers_move_closer_and_boxes_narrow():
+    natural, fitted = drawn(), drawn(width=1000)
+    assert natural.extent[1] - natural.extent[0] > 1200
+    assert fitted.extent[1] - fitted.extent[0] <= 1000 + 1e-6
+    boxes = fitted.nodes.filter(~pl.col("node").is_in([START, END])).select("x", "w").rows()
+    assert 120 <= boxes[0][1] < 170 and len({w for _, w in boxes}) == 1
+    xs = sorted({x for x, _ in boxes})
+    assert all(b - a >= boxes[0][1] + 34 - 1e-6 for a, b in zip(xs, xs[1:], strict=False))  # boxes apart
+    assert drawn(width=5000).nodes.equals(natural.nodes)  # wide enough: unchanged

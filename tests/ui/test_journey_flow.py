@@ -57,7 +57,7 @@ def test_the_map_counts_customers_on_steps_and_arrows():
     arcs = {(s, t): n for s, t, n in pm.arcs.select("source", "target", "cases").iter_rows()}
     assert arcs[(CO, PO)] == 2 and arcs[(PO, PO)] == 1 and arcs[(START, CO)] == 4 and arcs[(PO, END)] == 3
     panel = run_async(view.map_view())
-    plot = panel[1].object
+    plot = panel[1][0].object
     nodes = plot.select_one({"name": NODES}).data
     assert sorted(nodes["label"]) == sorted(["Start", "End", "I compare offers", "I place an order",
                                              "I receive and pay my bill", "I change my details"])

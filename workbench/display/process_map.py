@@ -44,6 +44,7 @@ BLUES = ["#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#217
 REDS = ["#fdd0a2", "#fdae6b", "#fd8d3c", "#f16913", "#d94801", "#a63603", "#7f2704"]
 ARC_GREYS = ["#bdbdbd", "#969696", "#737373", "#525252", "#3b3b3b", "#252525"]
 BOX_W, BOX_H, END_W, LAYER_GAP, WRAP, MARGIN = 170, 56, 64, 64, 24, 24
+MIN_BOX_W, MIN_GAP = 120, 34  # the narrowest box and the closest layers when a map is fitted to a width
 
 
 @dataclass(frozen=True)
@@ -77,10 +78,11 @@ def _shade(palette: list[str], value: float, peak: float) -> tuple[str, int]:
     return palette[index], index
 
 
-def map_layout(pm: ProcessMap, labels: dict[str, str], kpi: str = "cases") -> MapLayout:
+def map_layout(pm: ProcessMap, labels: dict[str, str], kpi: str = "cases", *, width: float | None = None) -> MapLayout:
     """Lay out ``pm`` left to right; ``labels`` names the activities (ids not in it are shown as they are);
     ``kpi`` (see :data:`KPIS`) chooses the figure on the arcs (and on the nodes: events for activity
-    frequency, cases otherwise)."""
+    frequency, cases otherwise). With ``width`` (pixels) the layers move closer and the boxes get narrower
+    (down to :data:`MIN_BOX_W`, labels wrapped shorter) until the drawing fits."""
     if kpi not in KPIS:
         raise ValueError(f"kpi must be one of {', '.join(KPIS)}, not {kpi!r}")
     node_value = "events" if kpi == "events" else "cases"
@@ -88,13 +90,18 @@ def map_layout(pm: ProcessMap, labels: dict[str, str], kpi: str = "cases") -> Ma
     nodes = pm.nodes.with_columns(pl.col("node").replace_strict(names, default=pl.col("node")).alias("label"))
     sizes = {n: (END_W if n in (START, END) else BOX_W, BOX_H) for n in nodes["node"].to_list()}
     centres, routes = _sugiyama(nodes["node"].to_list(), pm.arcs.select("source", "target").rows(), sizes)
+    box_w = BOX_W
+    if width is not None:
+        centres, routes, box_w = _fit(centres, routes, width)
+        sizes = {n: (min(w, box_w), h) for n, (w, h) in sizes.items()}
+    wrap = max(12, int(WRAP * box_w / BOX_W))
     peak = max(nodes.filter(~pl.col("node").is_in([START, END]))[node_value].max() or 1, 1)
     node_rows = []
     for node, label, value in nodes.select("node", "label", node_value).iter_rows():
         x, y = centres[node]
         w, h = sizes[node]
         fill, level = ("#e5f5e0", 0) if node == START else ("#fee0d2", 0) if node == END else _shade(BLUES, value, peak)
-        short = label if node in (START, END) else _wrap(label)
+        short = label if node in (START, END) else _wrap(label, wrap)
         node_rows.append((node, label, f"{short}\n{value:,}", value, x, y, w, h, fill,
                           "white" if level >= 5 else "#222", f"{label}: {value:,} "
                           f"{'contacts' if node_value == 'events' else 'customers'}"))
@@ -128,18 +135,43 @@ def map_layout(pm: ProcessMap, labels: dict[str, str], kpi: str = "cases") -> Ma
               "head_ys": pl.List(pl.Float64), "label_x": pl.Float64, "label_y": pl.Float64, "width": pl.Float64,
               "colour": pl.String, "hover": pl.String}
     arc_frame = pl.DataFrame(arc_rows, orient="row", schema=schema)
-    xs = [c[0] for c in centres.values()] + [x for path in arc_frame["xs"].to_list() for x in path] or [0.0]
+    left = [x - sizes[n][0] / 2 for n, (x, _) in centres.items()]
+    right = [x + sizes[n][0] / 2 for n, (x, _) in centres.items()]
+    xs = [x for path in arc_frame["xs"].to_list() for x in path]
     ys = [c[1] for c in centres.values()] + [y for path in arc_frame["ys"].to_list() for y in path] or [0.0]
-    extent = (min(xs) - BOX_W / 2 - MARGIN, max(xs) + BOX_W / 2 + MARGIN, min(ys) - BOX_H / 2 - MARGIN,
-              max(ys) + BOX_H / 2 + 30 + MARGIN)  # room above for a repeat's loop
+    extent = (min([*left, *xs], default=0.0) - MARGIN, max([*right, *xs], default=0.0) + MARGIN,
+              min(ys) - BOX_H / 2 - MARGIN, max(ys) + BOX_H / 2 + 30 + MARGIN)  # room above for a repeat's loop
     return MapLayout(node_frame, arc_frame, extent)
 
 
-def _wrap(label: str) -> str:
-    lines = textwrap.wrap(label, WRAP) or [""]
+def _wrap(label: str, chars: int = WRAP) -> str:
+    lines = textwrap.wrap(label, chars) or [""]
     if len(lines) > 2:
-        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), WRAP, placeholder=" …")]
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), chars, placeholder=" …")]
     return "\n".join(lines)
+
+
+def _fit(centres: dict, routes: dict, width: float):
+    """Centres and routes with the layers moved closer (and the box width that leaves) to fit ``width``."""
+    xs = [c[0] for c in centres.values()]
+    low, high = min(xs), max(xs)
+    layers = len({round(x) for x in xs})
+    if layers < 2 or high - low + BOX_W + 2 * MARGIN <= width:
+        return centres, routes, BOX_W
+    pitch = (high - low) / (layers - 1)
+    new_pitch = (width - 2 * MARGIN - BOX_W) / (layers - 1)
+    box_w = float(BOX_W)
+    if new_pitch - MIN_GAP < BOX_W:
+        new_pitch = (width - 2 * MARGIN + MIN_GAP) / layers
+        box_w = max(MIN_BOX_W, new_pitch - MIN_GAP)
+        new_pitch = max(new_pitch, box_w + MIN_GAP)
+    scale = new_pitch / pitch
+
+    def moved(point):
+        return (low + (point[0] - low) * scale, point[1])
+
+    return ({n: moved(c) for n, c in centres.items()},
+            {k: [moved(p) for p in points] for k, points in routes.items()}, box_w)
 
 
 def _sugiyama(nodes: list[str], arcs: list[tuple[str, str]], sizes: dict[str, tuple[float, float]]):

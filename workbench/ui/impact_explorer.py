@@ -98,7 +98,7 @@ class ImpactExplorer(View):
             pn.pane.Markdown("A contact counts once even when several choices hit it; journey figures overlap "
                              "(a reason's contacts count toward every journey that uses it).",
                              styles={"color": "#555"}),
-            pn.pane.HoloViews(self.sankey(result), sizing_mode="stretch_width", min_height=420),
+            pn.pane.HoloViews(self.sankey(result), sizing_mode="stretch_width", min_height=420, linked_axes=False),
             pn.Tabs(("Contact reasons", self._table(reasons, REASON_TITLES, hidden=["reason"])),
                     ("Journeys and steps", self._table(journeys, STEP_TITLES, hidden=["journey", "step", "reason"])),
                     ("Segments", self._table(segments, SEGMENT_TITLES, hidden=["segment"])),

@@ -51,6 +51,7 @@ ON_JOURNEY = {"any": 1, "quarter": 0.25, "half": 0.5, "three-quarters": 0.75, "a
 ON_JOURNEY_LABELS = {"any of its reasons": "any", "a quarter of its reasons": "quarter",
                      "half of its reasons": "half", "three quarters of its reasons": "three-quarters",
                      "all of its reasons": "all"}
+MAP_WIDTH = 1060  # pixels the process map is fitted to (the page's width at 1500 px, beside the filters)
 LEVEL_BUTTONS = {"Reason": "reason", "Phase": "phase", "Stage": "stage"}
 GAPS = {"never": 0, "30 days": 30, "60 days": 60, "90 days": 90, "180 days": 180, "a year": 365}
 
@@ -138,7 +139,7 @@ class JourneyFlow(View):
         if mined.ordered.events.height == 0:
             return pn.pane.Markdown("No contacts in these filters.")
         pm = await asyncio.to_thread(self.process_map)
-        drawn = await asyncio.to_thread(map_layout, pm, self.labels(), self.kpi)
+        drawn = await asyncio.to_thread(map_layout, pm, self.labels(), self.kpi, width=MAP_WIDTH)
         self._activity_slider.end = max(pm.activities_total, 2)
         self._arc_slider.end = max(pm.arcs_total, 2)
         self._shown_nodes = drawn.nodes["node"].to_list()
@@ -152,7 +153,8 @@ class JourneyFlow(View):
         if mined.missing:
             note += f" {mined.missing:,} contacts without a reason are left out."
         return pn.Column(pn.pane.Markdown(html.escape(note), styles={"color": "#555"}, margin=(0, 10)),
-                         pn.pane.Bokeh(plot), sizing_mode="stretch_width", scroll=False)
+                         _scrolling(pn.pane.Bokeh(plot, sizing_mode="fixed", width=plot.width, height=plot.height)),
+                         sizing_mode="stretch_width")
 
     @param.depends("level", "focus", "how", "several", "selection.filter", "session.data")
     async def variants_view(self):
@@ -283,13 +285,15 @@ class JourneyFlow(View):
         controls = pn.Row(
             pn.Column(pn.pane.HTML("<b>Level</b>", margin=(0, 10)),
                       pn.widgets.RadioButtonGroup.from_param(self.param.level, options=LEVEL_BUTTONS,
-                                                             button_type="primary", button_style="outline")),
+                                                             button_type="primary", button_style="outline",
+                                                             width=220)),
             pn.widgets.Select.from_param(self.param.kpi, name="Show", options={v: k for k, v in KPIS.items()},
                                          width=230),
             self._activity_slider, self._arc_slider,
             pn.Column(pn.pane.HTML("<b>Clicking a step keeps the customers</b>", margin=(0, 10)),
                       pn.widgets.RadioButtonGroup.from_param(self.param.how, options={v: k for k, v in HOW.items()},
-                                                             button_type="primary", button_style="outline")))
+                                                             button_type="primary", button_style="outline",
+                                                             width=340)), sizing_mode="stretch_width")
         several = pn.widgets.Checkbox.from_param(self.param.several, name="Only customers with two or more "
                                                  "contacts (a path, not a single visit)")
         paths = pn.Column(controls, several, self._filter_bar, pn.param.ParamMethod(self._map_shown, lazy=True),
@@ -304,6 +308,11 @@ class JourneyFlow(View):
                           pn.param.ParamMethod(self._conformance_shown, lazy=True),
                           sizing_mode="stretch_width")
         return pn.Tabs(("Process map", paths), ("Conformance", check), dynamic=True, sizing_mode="stretch_width")
+
+
+def _scrolling(pane: pn.viewable.Viewable) -> pn.Row:
+    """``pane`` in a box as wide as the page that scrolls when the pane is wider (a map at one pixel per unit)."""
+    return pn.Row(pane, scroll=True, sizing_mode="stretch_width", styles={"min-width": "0", "max-width": "100%"})
 
 
 def _computing(text: str) -> pn.Row:

@@ -17,15 +17,15 @@ from bokeh.resources import INLINE
 from workbench.display.process_map import MapLayout
 
 NODES, ARCS = "process-map-nodes", "process-map-arcs"
+TOOLBAR, TITLE = 30, 24  # pixels above the drawing: the drawing itself is one pixel per unit
 
 
 def process_map_figure(drawn: MapLayout, *, title: str = ""):
     """A Bokeh figure of ``drawn`` at one pixel per unit, with hover texts and a tap tool on the boxes."""
     x0, x1, y0, y1 = drawn.extent
-    plot = figure(title=title or None, x_range=(x0, x1), y_range=(y0, y1), frame_width=int(x1 - x0),
-                  frame_height=int(y1 - y0), tools="pan,wheel_zoom,box_zoom,reset,save", toolbar_location="above",
-                  min_border=0)
-    plot.axis.visible = False
+    plot = figure(title=title or None, x_range=(x0, x1), y_range=(y0, y1), width=int(x1 - x0),
+                  height=int(y1 - y0) + TOOLBAR + (TITLE if title else 0), tools="pan,wheel_zoom,box_zoom,reset,save",
+                  toolbar_location="above", min_border=0, sizing_mode="fixed", x_axis_type=None, y_axis_type=None)
     plot.grid.visible = False
     plot.outline_line_color = None
     arcs = ColumnDataSource({c: drawn.arcs[c].to_list() for c in drawn.arcs.columns}, name=ARCS)
