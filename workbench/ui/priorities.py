@@ -30,6 +30,10 @@ LEVEL_NAMES = {"reason": "Contact reasons", "journey": "Journeys", "channel": "C
                "process": "Processes", "system": "IT systems"}
 ITEM_NAMES = {"reason": "Contact reason", "journey": "Journey", "channel": "Channel", "process": "Process",
               "system": "IT system"}
+RELATIVE = ("Scores are **relative**: each factor gives its full points to the largest item of this level, "
+            "so compare scores within one ranking, not across levels or filters.")
+HEADER_TIPS = {"score": "Relative score: 100 would be the largest item on every factor of this level",
+               "rank": "Rank by relative score"}
 TARGETS = {"nps_target": ("NPS target", -100.0, 100.0, 5.0), "ces_target": ("CES target", 1.0, 7.0, 0.1),
            "csat_target": ("CSAT target (share 4–5)", 0.0, 1.0, 0.05)}
 
@@ -51,6 +55,7 @@ class PrioritiesView(View):
         if problem:
             self.session.message = problem
         self._scatter_ids: list[str] = []
+        self._quiet = False
         self.picked = None  # the scatter's Selection1D stream
         self.level_select = pn.widgets.Select.from_param(
             self.param.level, name="Rank", options={v: k for k, v in LEVEL_NAMES.items()})
@@ -60,8 +65,9 @@ class PrioritiesView(View):
         self.save_button.on_click(lambda _: self.save_weights())
         self.table = pn.widgets.Tabulator(None, show_index=False, selectable=1,
                                           hidden_columns=["id"], disabled=True, height=420,
-                                          widths={"label": 240}, layout="fit_data_table",
-                                          sizing_mode="stretch_width", pagination=None)
+                                          widths={"label": 300}, layout="fit_data_table",
+                                          sizing_mode="stretch_width", pagination=None,
+                                          header_tooltips=HEADER_TIPS)
         self.table.param.watch(self._on_row_select, "selection")
         self.explanation = pn.pane.Markdown("", sizing_mode="stretch_width")
         self.note = pn.pane.Markdown("", styles={"color": "#555"})
@@ -94,15 +100,17 @@ class PrioritiesView(View):
         self.table.formatters = {**kpi_formatters(RAW_COLUMNS),
                                  **{c: NumberFormatter(format="0.0", text_align="right")
                                     for c in frame.columns if c == "score" or c.startswith("contribution_")}}
-        self.table.selection = []
+        self._quiet = True  # highlight the row that is explained, without choosing it for the other pages
+        self.table.selection = [0] if frame.height else []
+        self._quiet = False
         n = self._ranked.height
         self.note.object = (f"Showing {frame.height} of {n} items selected in the chart (click an empty spot "
                             "in the chart to show all)." if self.selected else
-                            f"{n} items ranked. Select points in the chart to filter the table.")
+                            f"{n} items ranked. Select points in the chart to filter the table.") + " " + RELATIVE
         self._explain(frame["id"][0] if frame.height else None)
 
     def _on_row_select(self, event) -> None:
-        if not event.new:
+        if not event.new or self._quiet:
             return
         row = self._shown.row(event.new[0], named=True)
         self.current = row["id"]
@@ -156,7 +164,7 @@ class PrioritiesView(View):
         return sliders
 
     def _titles(self) -> dict[str, str]:
-        titles = {"rank": "#", "label": ITEM_NAMES[self.level], "score": "Score"}
+        titles = {"rank": "#", "label": ITEM_NAMES[self.level], "score": "Relative score"}
         titles |= {f"contribution_{f}": f.capitalize() for f in JOURNEY_FACTORS}
         return titles | {c: CATALOGUE[k].label for c, k in RAW_COLUMNS.items()}
 
@@ -164,13 +172,14 @@ class PrioritiesView(View):
     def scatter(self):
         frame = scatter_frame(self.ranked())
         self._scatter_ids = frame["id"].to_list()
-        tooltips = [("Item", "@label"), ("Contacts", "@volume{0,0}"), ("Dissatisfaction", "@dissatisfaction{0.00}"),
+        tooltips = [("Item", "@label"), ("Contacts", "@volume{0,0}"),
+                    ("Shortfall below the survey targets", "@dissatisfaction{0.00}"),
                     ("Cost", "€@cost{0,0}"), ("Score", "@score{0.0}")]
         points = hv.Points(frame.to_pandas(), kdims=["volume", "dissatisfaction"],
                            vdims=["score", "cost", "size", "label", "id"]).opts(
             color="score", cmap=list(SEQUENTIAL[2:]), size="size", colorbar=True, clabel="Priority score",
             line_color="#333", alpha=0.8, tools=["tap", "box_select", "hover"], hover_tooltips=tooltips,
-            xlabel="Contacts", ylabel="Dissatisfaction (gap to target, 0–1)",
+            xlabel="Contacts", ylabel="Dissatisfaction: shortfall below the survey targets (0 none – 1 most)",
             xformatter=NumeralTickFormatter(format="0,0"),
             responsive=True, min_height=360, nonselection_alpha=0.25, active_tools=["box_select"],
             title="Volume against dissatisfaction (marker area: cost)")
