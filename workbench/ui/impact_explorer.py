@@ -110,8 +110,9 @@ class ImpactExplorer(View):
         if edges.height == 0:
             return hv.Text(0, 0, "No contacts are hit in the chosen period and filters.")
         return hv.Sankey((edges.to_pandas(), hv.Dataset(nodes.to_pandas(), "id")), ["source", "target"], "value").opts(
-            labels="label", label_position="right", node_color="kind", cmap="Category10", edge_color="source",
-            edge_alpha=0.35, node_width=14, responsive=True, min_height=420, show_values=False,
+            labels="label", label_position="outer", label_text_font_size="9pt", node_padding=14, node_color="kind",
+            cmap="Category10", edge_color="source", edge_alpha=0.35, node_width=14, responsive=True, min_height=420,
+            show_values=False,
             title=f"What the choice hits: contacts by contact reason (top {TOP_REASONS}) and journey")
 
     @staticmethod
