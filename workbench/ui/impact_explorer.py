@@ -26,7 +26,8 @@ NO_CHANNEL = ""
 HEADLINES = (("reasons", "Contact reasons", "volume"), ("journeys", "Journeys", "volume"),
              ("steps", "Journey steps", "volume"), ("contacts", "Contacts", "volume"),
              ("customers", "Distinct customers", "customers"), ("cost", "Cost", "cost"), ("nps", "NPS", "nps"))
-REASON_TITLES = {"label": "Contact reason", "hit_by": "Hit by", "volume": "Contacts", "affected_volume": "Hit",
+REASON_TITLES = {"label": "Contact reason", "hit_by": "Depends on", "volume": "Contacts",
+                 "affected_volume": "Contacts affected",
                  "channel_volume": "In the channel", "customers": "Customers", "cost": "Cost", "nps": "NPS"}
 STEP_TITLES = {"journey_label": "Journey", "state": "State", "step_label": "Step", "reason_label": "Contact reason"}
 SEGMENT_TITLES = {"label": "Segment", "volume": "Contacts", "customers": "Customers"}

@@ -242,7 +242,8 @@ class JourneyFlow(View):
                 if summary["cases_touching_only"] else "")
         return pn.Column(
             pn.pane.Markdown(f"**{summary['cases']:,}** customers on this journey. Mean fitness "
-                             f"**{summary['mean_fitness']:.2f}**; **{summary['share_perfect']:.1%}** follow the "
+                             f"**{summary['mean_fitness']:.2f}** (how closely their contacts follow the designed "
+                             f"order: 1 exactly, 0 not at all); **{summary['share_perfect']:.1%}** follow the "
                              f"designed sequence exactly.{only}"),
             rule,
             pn.pane.HoloViews(bars, sizing_mode="stretch_width"),
@@ -272,14 +273,18 @@ class JourneyFlow(View):
     @staticmethod
     def _table(frame: pl.DataFrame) -> pn.widgets.Tabulator:
         titles = {"reason": "Contact reason", "events": "Contacts", "cases": "Customers", "share_cases": "Share",
-                  "mean_fitness": "Mean fitness", "share_perfect": "Perfect", "segment": "Segment",
-                  "channel": "Channel", "cases_touching_only": "Touching only"}
+                  "mean_fitness": "Mean fitness (0–1)", "share_perfect": "Follow it exactly", "segment": "Segment",
+                  "channel": "Channel", "cases_touching_only": "On too few of its reasons (not scored)"}
+        tips = {"mean_fitness": "How closely the contacts follow the designed order: 1 exactly, 0 not at all",
+                "cases_touching_only": "Customers with contacts on some of the journey's reasons, fewer than "
+                                       "'On the journey' asks for"}
         kpis = {c: k for c, k in (("events", "volume"), ("cases", "volume"), ("cases_touching_only", "volume"),
                                   ("share_cases", "share"),
                                   ("share_perfect", "share")) if c in frame.columns}
         return pn.widgets.Tabulator(frame.to_pandas(), show_index=False, disabled=True, titles=titles,
                                     formatters=kpi_formatters(kpis), pagination="local", page_size=12,
-                                    sizing_mode="stretch_width", layout="fit_data_table")
+                                    sizing_mode="stretch_width", layout="fit_data_table",
+                                    header_tooltips={c: t for c, t in tips.items() if c in frame.columns})
 
     def __panel__(self):
         controls = pn.Row(
