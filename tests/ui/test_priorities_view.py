@@ -142,3 +142,11 @@ def test_the_explained_row_is_highlighted_after_a_level_switch_without_choosing_
         assert view.explanation.object.startswith("**Why:** ") and first["label"] in view.explanation.object
     assert session.selection.reason == chosen  # highlighting is not a choice made for the other pages
     assert "relative" in view.note.object and view._titles()["score"] == "Relative score"
+
+
+def test_the_figures_behind_the_points_are_shown_on_request():
+    view = PrioritiesView(session=Session.from_frames(small_model(), EVENTS), weights=VOLUME_AND_COST)
+    assert {"id", "volume", "cost", "nps"} <= set(view.table.hidden_columns)
+    assert "Figures" not in view.table.groups
+    view.figures = True
+    assert view.table.hidden_columns == ["id"] and view.table.groups["Figures"][0] == "volume"

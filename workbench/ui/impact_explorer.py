@@ -120,9 +120,13 @@ class ImpactExplorer(View):
     def _table(frame: pl.DataFrame, titles: dict[str, str], hidden: list[str]) -> pn.widgets.Tabulator:
         kpis = {c: k for c, k in (("volume", "volume"), ("affected_volume", "volume"), ("channel_volume", "volume"),
                                   ("customers", "customers"), ("cost", "cost"), ("nps", "nps")) if c in frame.columns}
+        texts = {c: {"type": "textarea"} for c in frame.columns if frame.schema[c] == pl.String and c in titles}
+        untitled = [c for c in frame.columns if c not in titles]  # ids and helpers: never an id as a header
         return pn.widgets.Tabulator(frame.to_pandas(), show_index=False, disabled=True, titles=titles,
-                                    hidden_columns=hidden, formatters=kpi_formatters(kpis), pagination="local",
-                                    page_size=15, sizing_mode="stretch_width", layout="fit_data_table")
+                                    hidden_columns=list(dict.fromkeys([*hidden, *untitled])),
+                                    formatters={**texts, **kpi_formatters(kpis)}, pagination="local",
+                                    page_size=15, sizing_mode="stretch_width", layout="fit_columns",
+                                    configuration={"columnDefaults": {"headerWordWrap": True}})
 
     # -- journey dependencies ---------------------------------------------------------------------------
     @param.depends("selection.journey", "session.data")

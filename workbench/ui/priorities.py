@@ -45,6 +45,7 @@ class PrioritiesView(View):
     weights = param.ClassSelector(class_=PriorityWeights)
     selected = param.List(default=[], doc="Ids selected in the scatter (all items when empty)")
     current = param.String(default=None, allow_None=True, doc="Id of the row selected in the table")
+    figures = param.Boolean(default=False, doc="Show the raw figures beside the points (a wider table)")
 
     def __init__(self, **params):
         session = params["session"]
@@ -64,10 +65,13 @@ class PrioritiesView(View):
                                              visible=self.session.can_edit, disabled=not self.session.can_edit)
         self.save_button.on_click(lambda _: self.save_weights())
         self.table = pn.widgets.Tabulator(None, show_index=False, selectable=1,
-                                          hidden_columns=["id"], disabled=True, height=420,
-                                          widths={"label": 300}, layout="fit_data_table",
+                                          hidden_columns=self._hidden(), disabled=True, height=420,
+                                          widths={"label": 260}, layout="fit_columns",
                                           sizing_mode="stretch_width", pagination=None,
-                                          header_tooltips=HEADER_TIPS)
+                                          header_tooltips=HEADER_TIPS, configuration={
+                                              "columnDefaults": {"headerWordWrap": True}})
+        self.figures_box = pn.widgets.Checkbox.from_param(
+            self.param.figures, name="Show the figures behind the points (contacts, cost, NPS, rates)")
         self.table.param.watch(self._on_row_select, "selection")
         self.explanation = pn.pane.Markdown("", sizing_mode="stretch_width")
         self.note = pn.pane.Markdown("", styles={"color": "#555"})
@@ -96,7 +100,8 @@ class PrioritiesView(View):
         self.table.value = frame.to_pandas()
         self.table.titles = self._titles()
         self.table.groups = {"Points from": [f"contribution_{f}" for f in factors_of(self.level)],
-                             "Figures": list(RAW_COLUMNS)}
+                             **({"Figures": list(RAW_COLUMNS)} if self.figures else {})}
+        self.table.hidden_columns = self._hidden()
         self.table.formatters = {**kpi_formatters(RAW_COLUMNS),
                                  **{c: NumberFormatter(format="0.0", text_align="right")
                                     for c in frame.columns if c == "score" or c.startswith("contribution_")}}
@@ -108,6 +113,13 @@ class PrioritiesView(View):
                             "in the chart to show all)." if self.selected else
                             f"{n} items ranked. Select points in the chart to filter the table.") + " " + RELATIVE
         self._explain(frame["id"][0] if frame.height else None)
+
+    def _hidden(self) -> list[str]:
+        return ["id"] if self.figures else ["id", *RAW_COLUMNS]
+
+    @param.depends("figures", watch=True)
+    def _show_figures(self) -> None:
+        self._update_table()
 
     def _on_row_select(self, event) -> None:
         if not event.new or self._quiet:
@@ -195,7 +207,7 @@ class PrioritiesView(View):
 
     def __panel__(self):
         return pn.Row(
-            pn.Column(self.level_select, self.note, self.table, self.explanation,
+            pn.Column(self.level_select, self.note, self.figures_box, self.table, self.explanation,
                       pn.pane.HoloViews(self.scatter, sizing_mode="stretch_width", min_height=380),
                       sizing_mode="stretch_width"),
             self.weights_panel(), sizing_mode="stretch_width")
