@@ -294,14 +294,13 @@ class JourneyFlow(View):
                                                              width=220)),
             pn.widgets.Select.from_param(self.param.kpi, name="Show", options={v: k for k, v in KPIS.items()},
                                          width=230),
-            self._activity_slider, self._arc_slider,
-            pn.Column(pn.pane.HTML("<b>Clicking a step keeps the customers</b>", margin=(0, 10)),
-                      pn.widgets.RadioButtonGroup.from_param(self.param.how, options={v: k for k, v in HOW.items()},
-                                                             button_type="primary", button_style="outline",
-                                                             width=340)), sizing_mode="stretch_width")
+            self._activity_slider, self._arc_slider, sizing_mode="stretch_width")
         several = pn.widgets.Checkbox.from_param(self.param.several, name="Only customers with two or more "
                                                  "contacts (a path, not a single visit)")
-        paths = pn.Column(controls, several, self._filter_bar, pn.param.ParamMethod(self._map_shown, lazy=True),
+        how = pn.Row(pn.pane.HTML("<b>Clicking a step keeps the customers</b>", margin=(12, 10)),
+                     pn.widgets.RadioButtonGroup.from_param(self.param.how, options={v: k for k, v in HOW.items()},
+                                                            button_type="primary", button_style="outline", width=340))
+        paths = pn.Column(controls, several, how, self._filter_bar, pn.param.ParamMethod(self._map_shown, lazy=True),
                           pn.param.ParamMethod(self._variants_shown, lazy=True), sizing_mode="stretch_width")
         rules = pn.Row(
             self.journey_select,

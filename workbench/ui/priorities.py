@@ -32,6 +32,9 @@ ITEM_NAMES = {"reason": "Contact reason", "journey": "Journey", "channel": "Chan
               "system": "IT system"}
 RELATIVE = ("Scores are **relative**: each factor gives its full points to the largest item of this level, "
             "so compare scores within one ranking, not across levels or filters.")
+#: factor titles that wrap in a narrow column (soft hyphens)
+FACTOR_TITLES = {"dissatisfaction": "Dissatis\u00adfaction", "complaints": "Com\u00adplaints",
+                 "strategic": "Stra\u00adtegic", "experience": "Expe\u00adrience"}
 HEADER_TIPS = {"score": "Relative score: 100 would be the largest item on every factor of this level",
                "rank": "Rank by relative score"}
 TARGETS = {"nps_target": ("NPS target", -100.0, 100.0, 5.0), "ces_target": ("CES target", 1.0, 7.0, 0.1),
@@ -66,7 +69,7 @@ class PrioritiesView(View):
         self.save_button.on_click(lambda _: self.save_weights())
         self.table = pn.widgets.Tabulator(None, show_index=False, selectable=1,
                                           hidden_columns=self._hidden(), disabled=True, height=420,
-                                          widths={"label": 260}, layout="fit_columns",
+                                          widths={"rank": 46, "label": 290}, layout="fit_columns",
                                           sizing_mode="stretch_width", pagination=None,
                                           header_tooltips=HEADER_TIPS, configuration={
                                               "columnDefaults": {"headerWordWrap": True}})
@@ -102,7 +105,7 @@ class PrioritiesView(View):
         self.table.groups = {"Points from": [f"contribution_{f}" for f in factors_of(self.level)],
                              **({"Figures": list(RAW_COLUMNS)} if self.figures else {})}
         self.table.hidden_columns = self._hidden()
-        self.table.formatters = {**kpi_formatters(RAW_COLUMNS),
+        self.table.formatters = {"label": {"type": "textarea"}, **kpi_formatters(RAW_COLUMNS),
                                  **{c: NumberFormatter(format="0.0", text_align="right")
                                     for c in frame.columns if c == "score" or c.startswith("contribution_")}}
         self._quiet = True  # highlight the row that is explained, without choosing it for the other pages
@@ -177,7 +180,7 @@ class PrioritiesView(View):
 
     def _titles(self) -> dict[str, str]:
         titles = {"rank": "#", "label": ITEM_NAMES[self.level], "score": "Relative score"}
-        titles |= {f"contribution_{f}": f.capitalize() for f in JOURNEY_FACTORS}
+        titles |= {f"contribution_{f}": FACTOR_TITLES.get(f, f.capitalize()) for f in JOURNEY_FACTORS}
         return titles | {c: CATALOGUE[k].label for c, k in RAW_COLUMNS.items()}
 
     @param.depends("level", "weights", "selection.filter", "session.data")
@@ -191,7 +194,7 @@ class PrioritiesView(View):
                            vdims=["score", "cost", "size", "label", "id"]).opts(
             color="score", cmap=list(SEQUENTIAL[2:]), size="size", colorbar=True, clabel="Priority score",
             line_color="#333", alpha=0.8, tools=["tap", "box_select", "hover"], hover_tooltips=tooltips,
-            xlabel="Contacts", ylabel="Dissatisfaction: shortfall below the survey targets (0 none – 1 most)",
+            xlabel="Contacts", ylabel="Shortfall below the survey targets (0–1)",
             xformatter=NumeralTickFormatter(format="0,0"),
             responsive=True, min_height=360, nonselection_alpha=0.25, active_tools=["box_select"],
             title="Volume against dissatisfaction (marker area: cost)")
