@@ -85,7 +85,7 @@ def test_width_and_colour_follow_frequency_and_the_kpi_switch():
 SCRIPT = """
 import json, sys
 sys.path.insert(0, {tests!r})
-from display.test_process_map import drawn
+from display.test_process_map_layout import drawn
 layout = drawn(activities=3, arcs=5)
 print(json.dumps(layout.nodes.select("node", "x", "y").rows()))
 """
