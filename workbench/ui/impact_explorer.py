@@ -33,6 +33,14 @@ STEP_TITLES = {"journey_label": "Journey", "state": "State", "step_label": "Step
 SEGMENT_TITLES = {"label": "Segment", "volume": "Contacts", "customers": "Customers"}
 
 
+def _room_for_labels(plot, element) -> None:
+    """Widen the Sankey's x range to the left, so the labels of its first column are not cut."""
+    x_range = plot.state.x_range
+    if x_range.start is not None and x_range.end is not None:
+        width = x_range.end - x_range.start
+        x_range.start = x_range.start - 0.25 * width  # the labels stand left of their columns
+
+
 def headline_html(totals: pl.DataFrame) -> str:
     """The totals as figure cards (numbers only: nothing user-typed reaches this HTML)."""
     row = totals.row(0, named=True)
@@ -111,9 +119,9 @@ class ImpactExplorer(View):
         if edges.height == 0:
             return hv.Text(0, 0, "No contacts are hit in the chosen period and filters.")
         return hv.Sankey((edges.to_pandas(), hv.Dataset(nodes.to_pandas(), "id")), ["source", "target"], "value").opts(
-            labels="label", label_position="outer", label_text_font_size="9pt", node_padding=14, node_color="kind",
+            labels="label", label_position="left", label_text_font_size="9pt", node_padding=14, node_color="kind",
             cmap="Category10", edge_color="source", edge_alpha=0.35, node_width=14, responsive=True, min_height=420,
-            show_values=False,
+            show_values=False, hooks=[_room_for_labels],
             title=f"What the choice hits: contacts by contact reason (top {TOP_REASONS}) and journey")
 
     @staticmethod
