@@ -51,6 +51,8 @@ ON_JOURNEY = {"any": 1, "quarter": 0.25, "half": 0.5, "three-quarters": 0.75, "a
 ON_JOURNEY_LABELS = {"any of its reasons": "any", "a quarter of its reasons": "quarter",
                      "half of its reasons": "half", "three quarters of its reasons": "three-quarters",
                      "all of its reasons": "all"}
+#: the sliders' ends: beyond them a map is taller than a browser draws on one canvas, and takes seconds to lay out
+MAX_STEPS, MAX_ARROWS = 40, 120
 MAP_WIDTH = 1060  # pixels the process map is fitted to (the page's width at 1500 px, beside the filters)
 LEVEL_BUTTONS = {"Reason": "reason", "Phase": "phase", "Stage": "stage"}
 GAPS = {"never": 0, "30 days": 30, "60 days": 60, "90 days": 90, "180 days": 180, "a year": 365}
@@ -79,9 +81,9 @@ class JourneyFlow(View):
         self.journey_select = pn.widgets.Select.from_param(self.selection.param.journey, name="Designed journey",
                                                            width=300)
         self._activity_slider = pn.widgets.IntSlider.from_param(self.param.activities, name="Steps shown",
-                                                                start=1, end=80, width=200)
-        self._arc_slider = pn.widgets.IntSlider.from_param(self.param.arcs, name="Arrows shown", start=1, end=200,
-                                                           width=200)
+                                                                start=1, end=MAX_STEPS, width=200)
+        self._arc_slider = pn.widgets.IntSlider.from_param(self.param.arcs, name="Arrows shown", start=1,
+                                                           end=MAX_ARROWS, width=200)
         self._shown_nodes: list[str] = []
         self._variants: list[list[str]] = []
 
@@ -140,8 +142,8 @@ class JourneyFlow(View):
             return pn.pane.Markdown("No contacts in these filters.")
         pm = await asyncio.to_thread(self.process_map)
         drawn = await asyncio.to_thread(map_layout, pm, self.labels(), self.kpi, width=MAP_WIDTH)
-        self._activity_slider.end = max(pm.activities_total, 2)
-        self._arc_slider.end = max(pm.arcs_total, 2)
+        self._activity_slider.end = max(min(pm.activities_total, MAX_STEPS), 2)
+        self._arc_slider.end = max(min(pm.arcs_total, MAX_ARROWS), 2)
         self._shown_nodes = drawn.nodes["node"].to_list()
         plot = process_map_figure(drawn)
         plot.select_one({"name": NODES}).selected.on_change("indices", self._tapped)
