@@ -123,7 +123,33 @@ moving.summary
 moving.per_step
 
 # %% [markdown]
-# The journey flow of the dashboard draws the paths as a graph by stage and shows conformance per step.
+# The **process map** draws the actual paths as process-mining tools do: start on the left, end on the
+# right, the most frequent steps (boxes, with how many customers reach them) and arrows (with how many
+# customers take them; thicker and darker is more). `activities` and `arcs` add steps and arrows from the
+# most frequent down.
+
+# %%
+import panel as pn
+
+from workbench.analysis.process_map import filter_cases, process_map, variant_shares
+from workbench.display.process_map import map_layout
+from workbench.ui.process_map_figure import process_map_figure
+
+phases = {k: p.label for k, p in data.model.phases.items()}
+pn.pane.Bokeh(process_map_figure(map_layout(process_map(mined.ordered, activities=10, arcs=25), phases)))
+
+# %% [markdown]
+# Keep only some customers: those **with**, **without**, **starting** or **ending** at a step. Here the
+# customers whose first contact asks for help, and the most frequent paths (variants) they take.
+
+# %%
+helped = filter_cases(mined.ordered, "getting-help", "starting")
+variant_shares(helped, top=5).with_columns(pl.col("variant").list.eval(pl.element().replace(phases)))
+
+# %% [markdown]
+# The dashboard's *Actual journeys* page shows the same map with sliders, a click on a step to filter, the
+# variants as bars, and conformance per designed step; the command line writes the map of any event log
+# as a page that opens offline: `workbench mine LOG --html map.html`.
 
 # %%
 session.selection.journey = "i-move-house"

@@ -6,9 +6,9 @@ from workbench.display.formats import DIVERGING, GREY, SEQUENTIAL, format_kpi, k
 
 
 def test_format_kpi_units():
-    assert [format_kpi("volume", 1234567), format_kpi("share", 0.5), format_kpi("cost", 12.5),
+    assert [format_kpi("volume", 1234567), format_kpi("share", 0.5), format_kpi("cost", 12.6),
             format_kpi("nps", 33.3), format_kpi("nps", float("nan")), format_kpi("my_custom", 2.5)] == \
-        ["1,234,567", "50.0%", "€12.50", "+33", "–", "2.5"]
+        ["1,234,567", "50.0%", "€13", "+33", "–", "2.5"]  # a total cost in whole euros
 
 
 def test_kpi_colour_direction_and_missing():

@@ -10,9 +10,11 @@ import polars as pl
 import pytest
 from model_fixtures import small_model
 
-from workbench.display.flow import dfg_layout, step_bars, top_edges
+from workbench.analysis.mining import END, START
+from workbench.display.flow import step_bars
 from workbench.sources.canonical import CONTACT_SCHEMA
 from workbench.ui.journey_flow import JourneyFlow
+from workbench.ui.process_map_figure import NODES
 from workbench.ui.session import Session
 
 CO, PO, PB, CD = "compare-offers", "place-order", "pay-bill", "change-details"
@@ -46,40 +48,53 @@ def flow(**params) -> JourneyFlow:
     return JourneyFlow(session=Session.from_frames(small_model(), log(), journey="i-join"), **params)
 
 
-def test_top_k_arcs_of_the_directly_follows_graph():
-    view = flow()
+def test_the_map_counts_customers_on_steps_and_arrows():
+    view = flow(several=False)
     mined = view.mined()
-    dfg, missing = mined.dfg, mined.missing
-    assert missing == 0
-    # CO->PO twice (c1, c5); every other arc once; ties by source then target
-    assert top_edges(dfg, 2).select("source", "target", "frequency").rows() == [(CO, PO, 2), (CD, PO, 1)]
-    assert dfg["frequency"].sum() == 12 - 5  # events minus customers
-    overlay = view.graph(top_edges(dfg, 2))
-    drawn = [p for p in overlay if type(p).__name__ == "Path"]
-    assert sum(len(p.split()) for p in drawn) == 2
-    labels = [el for el in overlay if type(el).__name__ == "Labels"][0]
-    assert sorted(labels.dimension_values("label")) == ["I change my details", "I compare offers", "I place an order"]
+    assert mined.missing == 0 and mined.dfg["frequency"].sum() == 12 - 5  # events minus customers
+    pm = view.process_map()
+    assert dict(pm.nodes.select("node", "cases").iter_rows()) == {START: 5, CO: 5, PO: 4, CD: 1, PB: 1, END: 5}
+    arcs = {(s, t): n for s, t, n in pm.arcs.select("source", "target", "cases").iter_rows()}
+    assert arcs[(CO, PO)] == 2 and arcs[(PO, PO)] == 1 and arcs[(START, CO)] == 4 and arcs[(PO, END)] == 3
+    panel = run_async(view.map_view())
+    plot = panel[1][0].object
+    nodes = plot.select_one({"name": NODES}).data
+    assert sorted(nodes["label"]) == sorted(["Start", "End", "I compare offers", "I place an order",
+                                             "I receive and pay my bill", "I change my details"])
+    assert "5 customers. Showing the 4 most frequent of 4 contact reasons" in panel[0].object
 
 
-def test_stage_level_arcs_and_their_directions():
-    view = flow(level="stage")
-    dfg = view.mined().dfg
-    # becoming -> becoming: c1, c2, c4 (PO->PO), c5; becoming -> being: c3, c4 (CO->CD); being -> becoming: c4
-    assert dfg.select("source", "target", "frequency").rows() == [
-        ("becoming", "becoming", 4), ("becoming", "being", 2), ("being", "becoming", 1)]
-    nodes, arcs = dfg_layout(dfg, view.model, "stage")
-    assert arcs["direction"].to_list() == ["repeat", "forward", "back"]
-    assert nodes.select("node", "x").rows() == [("becoming", 0.0), ("being", 1.0)]
+def test_clicking_a_step_filters_the_cases_and_the_variants():
+    view = flow(several=False)
+    run_async(view.map_view())
+    assert len(view.variant_rows()) == 4
+    view._tapped("indices", [], [view._shown_nodes.index(CD)])
+    assert view.focus == CD
+    rows = view.variant_rows()
+    assert rows["path"].to_list() == ["I compare offers → I change my details → I place an order → I place an order"]
+    view.how = "without"
+    assert len(view.variant_rows()) == 3 and view.process_map().cases == 4
+    view.how = "starting"
+    assert view.process_map().cases == 0  # nobody starts with change-details
+    view.focus = PO
+    assert view.variant_rows()["path"].to_list() == ["I place an order → I compare offers"]  # c2
+    view.how = "ending"
+    assert view.process_map().cases == 3  # c1, c4, c5
+    view._tapped("indices", [], [0])  # the start box chooses nothing
+    assert view.focus == PO
 
 
-def test_variants_table_shares():
-    view = flow()
-    panel = run_async(view.paths_view())
-    table = panel[3].value
-    assert table["path"].iloc[0] == "I compare offers → I place an order"
-    assert (table["cases"].iloc[0], table["share"].iloc[0]) == (2, pytest.approx(0.4))
-    assert table["cumulative_share"].iloc[-1] == pytest.approx(1.0)
-    assert len(table) == 4
+def test_variants_shares_and_choosing_one_draws_its_customers():
+    view = flow(several=False)
+    rows = view.variant_rows()
+    assert rows["path"][0] == "I compare offers → I place an order"
+    assert (rows["steps"][0], rows["cases"][0]) == (2, 2) and "40.0 %" in rows["share"][0]
+    panel = run_async(view.variants_view())
+    table = panel[1]
+    table.selection = [0]
+    assert view.variant == (CO, PO) and view.process_map().cases == 2
+    single = flow()  # by default only customers with two or more contacts: all five here
+    assert single.process_map().cases == 5
 
 
 def test_conformance_bars_and_summary_by_hand():

@@ -129,3 +129,24 @@ def test_two_editors_saving_weights_conflict_and_nothing_is_lost(tmp_path):
     assert ws.store.get_setting("priority.weights")["volume"] == 3.0
     assert second.weights.volume == 3.0  # the second editor now sees the first editor's weights
     ws.close()
+
+
+def test_the_explained_row_is_highlighted_after_a_level_switch_without_choosing_it():
+    session = Session.from_frames(small_model(), EVENTS)
+    view = PrioritiesView(session=session, weights=VOLUME_AND_COST)
+    chosen = session.selection.reason
+    for level in ("journey", "channel", "reason"):
+        view.level = level
+        first = view._shown.row(0, named=True)
+        assert view.table.selection == [0]
+        assert view.explanation.object.startswith("**Why:** ") and first["label"] in view.explanation.object
+    assert session.selection.reason == chosen  # highlighting is not a choice made for the other pages
+    assert "relative" in view.note.object and view._titles()["score"] == "Relative score"
+
+
+def test_the_figures_behind_the_points_are_shown_on_request():
+    view = PrioritiesView(session=Session.from_frames(small_model(), EVENTS), weights=VOLUME_AND_COST)
+    assert {"id", "volume", "cost", "nps"} <= set(view.table.hidden_columns)
+    assert "Figures" not in view.table.groups
+    view.figures = True
+    assert view.table.hidden_columns == ["id"] and view.table.groups["Figures"][0] == "volume"

@@ -155,11 +155,20 @@ def mine_cmd(
     gap_days: Annotated[float, typer.Option(help="With --conformance: a gap of more than this many days between "
                                                  "a customer's contacts starts a new journey (0: never split).")]
     = 60,
+    html_file: Annotated[Path | None, typer.Option("--html", help="Also write the process map as an HTML page "
+                                                                  "that opens offline (Bokeh inline).")] = None,
+    steps: Annotated[int, typer.Option(help="With --html: draw the N most frequent activities.")] = 15,
+    arrows: Annotated[int, typer.Option(help="With --html: draw the N most frequent arrows (every activity "
+                                             "keeps one in and one out).")] = 40,
+    map_kpi: Annotated[str, typer.Option("--map-kpi", help="With --html: cases, events, median or mean (time "
+                                                           "between steps) on the arrows.")] = "cases",
     out_file: OutFile = None,
     columns: Columns = None,
     format_: Format = "table",
 ) -> None:
-    """Mine actual journeys: directly-follows graph, path variants, and conformance to a designed journey."""
+    """Mine actual journeys: directly-follows graph, path variants, and conformance to a designed journey.
+
+    With --html the process map (start, end, counts on steps and arrows) is written as one HTML page."""
     from workbench.analysis import conformance, directly_follows, order_events, variants, with_level
     from workbench.analysis.conformance import describe_rule
 
@@ -230,6 +239,27 @@ def mine_cmd(
     tables.close()
     if out_file is not None:
         _write_sheets(out_file, sheets, tables)
+    if html_file is not None:
+        _write_map(html_file, ordered, names, source, steps=steps, arrows=arrows, kpi=map_kpi)
+
+
+def _write_map(path: Path, ordered, names: dict[str, str], source: Path, *, steps: int, arrows: int,
+               kpi: str) -> None:
+    """The process map of ``ordered`` as a standalone HTML page at ``path``."""
+    from workbench.analysis.process_map import process_map
+    from workbench.display.process_map import KPIS, map_layout
+    from workbench.files import write_text
+    from workbench.ui.process_map_figure import standalone_html
+
+    if kpi not in KPIS:
+        raise fail(f"error: --map-kpi must be one of {', '.join(KPIS)}, not '{kpi}'", 2)
+    if steps < 1 or arrows < 1:
+        raise fail("error: --steps and --arrows must be at least 1", 2)
+    pm = process_map(ordered, activities=steps, arcs=arrows)
+    title = (f"Process map of {source.name}: {pm.cases:,} cases, the {pm.nodes.height - 2} most frequent of "
+             f"{pm.activities_total} activities, {pm.arcs.height} of {pm.arcs_total} arrows ({KPIS[kpi].lower()})")
+    written = write_text(path, standalone_html(map_layout(pm, names, kpi), title))
+    typer.echo(f"process map written to {written}", err=True)
 
 
 def _min_reasons(text: str) -> int | float:

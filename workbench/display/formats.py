@@ -26,6 +26,10 @@ UNIT_FORMATS = {"count": ("{:,.0f}", "0,0"), "fraction": ("{:.1%}", "0.0%"), "po
                 "currency": ("€{:,.2f}", "$0,0.00"), "seconds": ("{:,.0f} s", "0,0"), "score": ("{:.2f}", "0.00")}
 
 
+#: currency KPIs that are totals: shown in whole euros (cents only on per-contact figures)
+WHOLE_EUROS = frozenset({"cost"})
+
+
 def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
@@ -43,8 +47,8 @@ def format_kpi(kpi_id: str, value) -> str:
     '12.3%'
     >>> format_kpi("nps", 12.4), format_kpi("nps", -3.0), format_kpi("nps", -0.3)
     ('+12', '-3', '0')
-    >>> format_kpi("cost_per_contact", 1234.5)
-    '€1,234.50'
+    >>> format_kpi("cost_per_contact", 1234.5), format_kpi("cost", 76166.37)  # a total without cents
+    ('€1,234.50', '€76,166')
     >>> format_kpi("aht", 95.2), format_kpi("nps", None)
     ('95 s', '–')
     """
@@ -57,6 +61,8 @@ def format_kpi(kpi_id: str, value) -> str:
         return f"{value:,.4g}" if isinstance(value, int | float) else str(value)
     if kpi.unit == "points" and round(value) == 0:
         return "0"  # neither "+0" nor "-0"
+    if kpi_id in WHOLE_EUROS:
+        return f"€{value:,.0f}"
     return UNIT_FORMATS[kpi.unit][0].format(value) if kpi.unit in UNIT_FORMATS else kpi.format.format(value)
 
 
@@ -65,8 +71,12 @@ def numeral_format(kpi_id: str) -> str:
 
     >>> numeral_format("repeat_rate"), numeral_format("nps"), numeral_format("my_custom_kpi")
     ('0.0%', '+0', '0,0.[00]')
+    >>> numeral_format("cost"), numeral_format("cost_per_contact")
+    ('$0,0', '$0,0.00')
     """
     kpi = CATALOGUE.get(kpi_id)
+    if kpi_id in WHOLE_EUROS:
+        return "$0,0"
     return UNIT_FORMATS[kpi.unit][1] if kpi is not None and kpi.unit in UNIT_FORMATS else "0,0.[00]"
 
 

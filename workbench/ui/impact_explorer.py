@@ -26,10 +26,19 @@ NO_CHANNEL = ""
 HEADLINES = (("reasons", "Contact reasons", "volume"), ("journeys", "Journeys", "volume"),
              ("steps", "Journey steps", "volume"), ("contacts", "Contacts", "volume"),
              ("customers", "Distinct customers", "customers"), ("cost", "Cost", "cost"), ("nps", "NPS", "nps"))
-REASON_TITLES = {"label": "Contact reason", "hit_by": "Hit by", "volume": "Contacts", "affected_volume": "Hit",
+REASON_TITLES = {"label": "Contact reason", "hit_by": "Depends on", "volume": "Contacts",
+                 "affected_volume": "Contacts affected",
                  "channel_volume": "In the channel", "customers": "Customers", "cost": "Cost", "nps": "NPS"}
 STEP_TITLES = {"journey_label": "Journey", "state": "State", "step_label": "Step", "reason_label": "Contact reason"}
 SEGMENT_TITLES = {"label": "Segment", "volume": "Contacts", "customers": "Customers"}
+
+
+def _room_for_labels(plot, element) -> None:
+    """Widen the Sankey's x range to the left, so the labels of its first column are not cut."""
+    x_range = plot.state.x_range
+    if x_range.start is not None and x_range.end is not None:
+        width = x_range.end - x_range.start
+        x_range.start = x_range.start - 0.25 * width  # the labels stand left of their columns
 
 
 def headline_html(totals: pl.DataFrame) -> str:
@@ -98,7 +107,7 @@ class ImpactExplorer(View):
             pn.pane.Markdown("A contact counts once even when several choices hit it; journey figures overlap "
                              "(a reason's contacts count toward every journey that uses it).",
                              styles={"color": "#555"}),
-            pn.pane.HoloViews(self.sankey(result), sizing_mode="stretch_width", min_height=420),
+            pn.pane.HoloViews(self.sankey(result), sizing_mode="stretch_width", min_height=420, linked_axes=False),
             pn.Tabs(("Contact reasons", self._table(reasons, REASON_TITLES, hidden=["reason"])),
                     ("Journeys and steps", self._table(journeys, STEP_TITLES, hidden=["journey", "step", "reason"])),
                     ("Segments", self._table(segments, SEGMENT_TITLES, hidden=["segment"])),
@@ -110,17 +119,22 @@ class ImpactExplorer(View):
         if edges.height == 0:
             return hv.Text(0, 0, "No contacts are hit in the chosen period and filters.")
         return hv.Sankey((edges.to_pandas(), hv.Dataset(nodes.to_pandas(), "id")), ["source", "target"], "value").opts(
-            labels="label", label_position="right", node_color="kind", cmap="Category10", edge_color="source",
-            edge_alpha=0.35, node_width=14, responsive=True, min_height=420, show_values=False,
+            labels="label", label_position="left", label_text_font_size="9pt", node_padding=14, node_color="kind",
+            cmap="Category10", edge_color="source", edge_alpha=0.35, node_width=14, responsive=True, min_height=420,
+            show_values=False, hooks=[_room_for_labels],
             title=f"What the choice hits: contacts by contact reason (top {TOP_REASONS}) and journey")
 
     @staticmethod
     def _table(frame: pl.DataFrame, titles: dict[str, str], hidden: list[str]) -> pn.widgets.Tabulator:
         kpis = {c: k for c, k in (("volume", "volume"), ("affected_volume", "volume"), ("channel_volume", "volume"),
                                   ("customers", "customers"), ("cost", "cost"), ("nps", "nps")) if c in frame.columns}
+        texts = {c: {"type": "textarea"} for c in frame.columns if frame.schema[c] == pl.String and c in titles}
+        untitled = [c for c in frame.columns if c not in titles]  # ids and helpers: never an id as a header
         return pn.widgets.Tabulator(frame.to_pandas(), show_index=False, disabled=True, titles=titles,
-                                    hidden_columns=hidden, formatters=kpi_formatters(kpis), pagination="local",
-                                    page_size=15, sizing_mode="stretch_width", layout="fit_data_table")
+                                    hidden_columns=list(dict.fromkeys([*hidden, *untitled])),
+                                    formatters={**texts, **kpi_formatters(kpis)}, pagination="local",
+                                    page_size=15, sizing_mode="stretch_width", layout="fit_columns",
+                                    configuration={"columnDefaults": {"headerWordWrap": True}})
 
     # -- journey dependencies ---------------------------------------------------------------------------
     @param.depends("selection.journey", "session.data")

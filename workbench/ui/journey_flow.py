@@ -1,11 +1,10 @@
 """Journey flow: the paths customers actually take (directly-follows graph, variants) and how a designed
 journey's sequence of reasons compares with them (conformance).
 
-Why a layered graph and not a Sankey: a directly-follows graph is full of cycles (a customer comes back
-to the same reason, or returns to an earlier one), and a Sankey cannot show those without dropping them.
-So nodes stand in columns by life-cycle stage (left to right) and in model order within a column;
-every arc bends to the right of its direction, so A→B and B→A never overlap; forward arcs (later in the
-model order) are blue, backward ones orange and repeats (self-loops) grey; width shows frequency.
+The process map is drawn as process-mining tools draw one: a layered left-to-right layout (start on
+the left, end on the right) of the most frequent steps and arrows, with the counts on them; the sliders add
+steps and arrows from the most frequent down; clicking a step keeps the customers with, without, starting
+or ending at it; selecting a variant draws only its customers (see :mod:`workbench.analysis.process_map`).
 
 Conformance scores only the customers on the journey: by default those whose contacts cover at least half
 of its distinct reasons, split into separate walks at gaps of more than 60 days (both can be changed in the
@@ -29,9 +28,22 @@ import polars as pl
 
 from workbench.analysis.conformance import describe_rule
 from workbench.analysis.conformance_summary import DEVIATIONS, Checked
+from workbench.analysis.mining import END, START, OrderedLog
+from workbench.analysis.process_map import (
+    HOW,
+    ProcessMap,
+    filter_cases,
+    filter_min_events,
+    filter_variant,
+    process_map,
+    variant_shares,
+)
 from workbench.dataset import Mined
-from workbench.display.flow import COLOURS, LEVELS, dfg_layout, step_bars, top_edges, variants_table
+from workbench.display.flow import LEVELS, step_bars
+from workbench.display.process_map import KPI_HELP, KPIS, map_layout
+from workbench.model import COLLECTIONS
 from workbench.ui.format import kpi_formatters
+from workbench.ui.process_map_figure import NODES, process_map_figure
 from workbench.ui.view import View
 
 # who is on a journey: the share (or, for "any", the number) of its distinct reasons a customer's contacts cover
@@ -39,6 +51,10 @@ ON_JOURNEY = {"any": 1, "quarter": 0.25, "half": 0.5, "three-quarters": 0.75, "a
 ON_JOURNEY_LABELS = {"any of its reasons": "any", "a quarter of its reasons": "quarter",
                      "half of its reasons": "half", "three quarters of its reasons": "three-quarters",
                      "all of its reasons": "all"}
+#: the sliders' ends: beyond them a map is taller than a browser draws on one canvas, and takes seconds to lay out
+MAX_STEPS, MAX_ARROWS = 40, 120
+MAP_WIDTH = 1060  # pixels the process map is fitted to (the page's width at 1500 px, beside the filters)
+LEVEL_BUTTONS = {"Reason": "reason", "Phase": "phase", "Stage": "stage"}
 GAPS = {"never": 0, "30 days": 30, "60 days": 60, "90 days": 90, "180 days": 180, "a year": 365}
 
 
@@ -47,7 +63,14 @@ class JourneyFlow(View):
     """Actual customer paths (DFG and variants) at a level, and the conformance of a designed journey."""
 
     level = param.Selector(default="reason", objects=list(LEVELS))
-    top = param.Integer(default=20, bounds=(1, 200), doc="Arcs shown in the directly-follows graph")
+    kpi = param.Selector(default="cases", objects=list(KPIS), doc="What the map's numbers count or time")
+    activities = param.Integer(default=12, bounds=(1, None), doc="Activities drawn, the most frequent first")
+    arcs = param.Integer(default=30, bounds=(1, None), doc="Arrows drawn, the most frequent first")
+    several = param.Boolean(default=True, doc="Only customers with two or more contacts (a path, not a visit)")
+    focus = param.String(default="", doc="The activity whose cases are kept (empty: every case)")
+    how = param.Selector(default="with", objects=list(HOW), doc="Keep the cases with, without, starting or "
+                                                               "ending at the focus")
+    variant = param.Parameter(default=None, doc="Draw only the cases of this variant (a tuple of activities)")
     on_journey = param.Selector(default="half", objects=list(ON_JOURNEY), doc="""
         Customers on a journey (scored): those whose contacts cover at least this part of its distinct reasons""")
     gap_days = param.Selector(default=60, objects=list(GAPS.values()), doc="""
@@ -57,6 +80,12 @@ class JourneyFlow(View):
         super().__init__(**params)
         self.journey_select = pn.widgets.Select.from_param(self.selection.param.journey, name="Designed journey",
                                                            width=300)
+        self._activity_slider = pn.widgets.IntSlider.from_param(self.param.activities, name="Steps shown",
+                                                                start=1, end=MAX_STEPS, width=200)
+        self._arc_slider = pn.widgets.IntSlider.from_param(self.param.arcs, name="Arrows shown", start=1,
+                                                           end=MAX_ARROWS, width=200)
+        self._shown_nodes: list[str] = []
+        self._variants: list[list[str]] = []
 
     # -- figures (the Dataset computes and remembers them) ---------------------------------------------
     def mined(self) -> Mined:
@@ -68,58 +97,105 @@ class JourneyFlow(View):
         return self.data.conformance(journey, self.selection.filter, min_reasons=ON_JOURNEY[self.on_journey],
                                      gap_days=self.gap_days or None)
 
-    # -- views ------------------------------------------------------------------------------------------
-    def graph(self, edges: pl.DataFrame) -> hv.Overlay:
-        nodes, arcs = dfg_layout(edges, self.model, self.level)
-        peak = max(arcs["frequency"].max() or 1, 1)
-        arcs = arcs.with_columns((1 + 9 * pl.col("frequency") / peak).alias("width"))
-        tips = [("Arc", "@arc"), ("Transitions", "@frequency{0,0}")]
-        lines = [hv.Path([{"x": [p[0] for p in path], "y": [p[1] for p in path], "frequency": f, "width": w,
-                           "arc": f"{s} → {t}"}
-                          for path, f, w, s, t in part.select("path", "frequency", "width", "source_label",
-                                                              "target_label").iter_rows()],
-                         vdims=["frequency", "width", "arc"], label=kind).opts(
-                    color=COLOURS[kind], line_width="width", alpha=0.7, tools=["hover"], hover_tooltips=tips)
-                 for kind in COLOURS
-                 if (part := self._labelled(arcs, nodes).filter(pl.col("direction") == kind)).height]
-        points = hv.Points(nodes.to_pandas(), ["x", "y"], ["label", "node"]).opts(
-            size=10, color="#333", tools=["hover"], hover_tooltips=[("", "@label")])
-        labels = hv.Labels(nodes.to_pandas(), ["x", "y"], "label").opts(
-            text_align="left", xoffset=0.06, text_font_size="9pt", text_baseline="middle")
-        stages = list(self.model.stages.values())
-        ticks = [(i, s.label) for i, s in enumerate(stages)]
-        height = max(360, 34 * (1 - float(nodes["y"].min() or 0)) + 80)
-        return hv.Overlay([*lines, points, labels]).opts(
-            xticks=ticks, yaxis=None, xlim=(-0.5, len(stages) + 0.2), responsive=True, height=int(height),
-            show_grid=False, toolbar="right", xlabel="",
-            title=f"Top {edges.height} transitions (blue: forward, orange: back, grey: repeat)")
+    # -- the process map ---------------------------------------------------------------------------------
+    def process_map(self) -> ProcessMap:
+        """The map of the chosen cases (node filter, then variant), cut by the two sliders."""
+        return process_map(self.cases(), activities=self.activities, arcs=self.arcs)
 
-    @staticmethod
-    def _labelled(arcs: pl.DataFrame, nodes: pl.DataFrame) -> pl.DataFrame:
-        names = dict(zip(nodes["node"].to_list(), nodes["label"].to_list(), strict=True))
-        return arcs.with_columns(pl.col("source").replace(names).alias("source_label"),
-                                 pl.col("target").replace(names).alias("target_label"))
+    def cases(self, *, variant: bool = True) -> OrderedLog:
+        """The mined log of the cases the node filter (and, with ``variant``, the chosen variant) keeps."""
+        ordered = self.mined().ordered
+        if self.several:
+            ordered = filter_min_events(ordered, 2)
+        if self.focus:
+            ordered = filter_cases(ordered, self.focus, self.how)
+        if variant and self.variant:
+            ordered = filter_variant(ordered, list(self.variant))
+        return ordered
 
-    @param.depends("level", "top", "selection.filter", "session.data")
-    async def paths_view(self):
+    def labels(self) -> dict[str, str]:
+        return {k: v.label for k, v in getattr(self.model, COLLECTIONS[self.level]).items()}
+
+    def variant_rows(self, top: int = 20) -> pl.DataFrame:
+        """The variant explorer's rows: path (labels), steps, customers, share in % (of the filtered cases)."""
+        labels = self.labels()
+        shares = variant_shares(self.cases(variant=False), top)
+        return shares.select(
+            pl.col("variant").list.eval(pl.element().replace(labels)).list.join(" → ").alias("path"),
+            pl.col("variant").list.len().alias("steps"), "cases",
+            pl.format('<div style="display:flex;align-items:center;gap:6px"><div style="background:#6baed6;'
+                      'height:12px;width:{}px"></div>{} %</div>',
+                      (150 * pl.col("share") / pl.col("share").max()).round(0),
+                      (100 * pl.col("share")).round(1)).alias("share"),
+            pl.col("variant"))
+
+    def _tapped(self, attr, old, new) -> None:
+        nodes = self._shown_nodes
+        if new and nodes and new[0] < len(nodes) and nodes[new[0]] not in (START, END):
+            self.param.update(focus=nodes[new[0]], variant=None)
+
+    @param.depends("level", "kpi", "activities", "arcs", "focus", "how", "variant", "several",
+                   "selection.filter", "session.data")
+    async def map_view(self):
         mined = await asyncio.to_thread(self.mined)
-        dfg, missing = mined.dfg, mined.missing
-        shown = top_edges(dfg, self.top)
-        table = await asyncio.to_thread(variants_table, mined.ordered, self.model, self.level)
-        note = f" {missing:,} contacts without a reason are left out." if missing else ""
-        return pn.Column(
-            pn.pane.Markdown(f"{dfg.height:,} distinct transitions between {LEVELS[self.level].lower()}; the "
-                             f"{shown.height} most frequent are drawn.{note}", styles={"color": "#555"}),
-            pn.pane.HoloViews(self.graph(shown), sizing_mode="stretch_width") if shown.height else
-            pn.pane.Markdown("No customer has two contacts in these filters."),
-            pn.pane.Markdown("#### Most frequent paths"),
-            pn.widgets.Tabulator(table.to_pandas(), show_index=False, disabled=True, sizing_mode="stretch_width",
-                                 titles={"path": "Path", "steps": "Contacts", "cases": "Customers",
-                                         "share": "Share", "cumulative_share": "Cumulative"},
-                                 formatters=kpi_formatters({"cases": "volume", "share": "share",
-                                                            "cumulative_share": "share"}),
-                                 widths={"path": 700}, layout="fit_data_table"),
-            sizing_mode="stretch_width")
+        if mined.ordered.events.height == 0:
+            return pn.pane.Markdown("No contacts in these filters.")
+        pm = await asyncio.to_thread(self.process_map)
+        drawn = await asyncio.to_thread(map_layout, pm, self.labels(), self.kpi, width=MAP_WIDTH)
+        self._activity_slider.end = max(min(pm.activities_total, MAX_STEPS), 2)
+        self._arc_slider.end = max(min(pm.arcs_total, MAX_ARROWS), 2)
+        self._shown_nodes = drawn.nodes["node"].to_list()
+        plot = process_map_figure(drawn)
+        plot.select_one({"name": NODES}).selected.on_change("indices", self._tapped)
+        shown = pm.nodes.height - 2
+        who = " with two or more contacts" if self.several else ""
+        note = (f"{pm.cases:,} customers{who}. Showing the {shown} most frequent of {pm.activities_total} "
+                f"{LEVELS[self.level].lower()} and {pm.arcs.height} of {pm.arcs_total} arrows. "
+                f"{KPIS[self.kpi]}: {KPI_HELP[self.kpi]}.")
+        if mined.missing:
+            note += f" {mined.missing:,} contacts without a reason are left out."
+        return pn.Column(pn.pane.Markdown(html.escape(note), styles={"color": "#555"}, margin=(0, 10)),
+                         _scrolling(pn.pane.Bokeh(plot, sizing_mode="fixed", width=plot.width, height=plot.height)),
+                         sizing_mode="stretch_width")
+
+    @param.depends("level", "focus", "how", "several", "selection.filter", "session.data")
+    async def variants_view(self):
+        rows = await asyncio.to_thread(self.variant_rows)
+        self._variants = rows["variant"].to_list()
+        table = pn.widgets.Tabulator(
+            rows.drop("variant").to_pandas(), show_index=False, disabled=True, selectable=1,
+            titles={"path": "Path", "steps": "Steps", "cases": "Customers", "share": "Share of customers"},
+            formatters={"share": {"type": "html"}, "path": {"type": "textarea"},
+                        "cases": {"type": "money", "thousand": ",", "precision": 0}},
+            widths={"path": 640, "share": 220}, sizing_mode="stretch_width", layout="fit_data_table",
+            name="variants")
+        table.param.watch(self._chose_variant, "selection")
+        return pn.Column(pn.pane.Markdown("#### Variants: the most frequent paths (select one to draw only its "
+                                          "customers)"), table, sizing_mode="stretch_width")
+
+    def _chose_variant(self, event) -> None:
+        chosen = event.new[0] if event.new else None
+        self.variant = tuple(self._variants[chosen]) if chosen is not None and chosen < len(self._variants) else None
+
+    def _filter_text(self) -> str:
+        if not self.focus:
+            return "Click a step on the map to keep only the customers with, without, starting or ending at it."
+        label = self.labels().get(self.focus, self.focus)
+        text = f"Customers **{HOW[self.how]}** “{html.escape(label)}”"
+        if self.variant:
+            text += " and on the chosen variant"
+        return text + "."
+
+    @param.depends("focus", "how", "variant", "level")
+    def _filter_bar(self):
+        clear = pn.widgets.Button(name="Show all customers", button_type="light", width=170,
+                                  disabled=not (self.focus or self.variant))
+        clear.on_click(lambda _: self.param.update(focus="", variant=None))
+        return pn.Row(pn.pane.Markdown(self._filter_text(), margin=(8, 10)), clear)
+
+    @param.depends("level", watch=True)
+    def _new_level(self) -> None:
+        self.param.update(focus="", variant=None)
 
     def rule(self, journey: str) -> str:
         """Who is on ``journey`` under the current settings, in words."""
@@ -168,7 +244,8 @@ class JourneyFlow(View):
                 if summary["cases_touching_only"] else "")
         return pn.Column(
             pn.pane.Markdown(f"**{summary['cases']:,}** customers on this journey. Mean fitness "
-                             f"**{summary['mean_fitness']:.2f}**; **{summary['share_perfect']:.1%}** follow the "
+                             f"**{summary['mean_fitness']:.2f}** (how closely their contacts follow the designed "
+                             f"order: 1 exactly, 0 not at all); **{summary['share_perfect']:.1%}** follow the "
                              f"designed sequence exactly.{only}"),
             rule,
             pn.pane.HoloViews(bars, sizing_mode="stretch_width"),
@@ -176,10 +253,16 @@ class JourneyFlow(View):
             sizing_mode="stretch_width")
 
     # -- what is shown while computing: never the previous journey's or level's figures ---------------
-    @param.depends("level", "top", "selection.filter", "session.data")
-    async def _paths_shown(self):
-        yield _computing(f"Finding the paths between {LEVELS[self.level].lower()} …")
-        yield await self.paths_view()
+    @param.depends("level", "kpi", "activities", "arcs", "focus", "how", "variant", "several",
+                   "selection.filter", "session.data")
+    async def _map_shown(self):
+        yield _computing(f"Drawing the paths between {LEVELS[self.level].lower()} …")
+        yield await self.map_view()
+
+    @param.depends("level", "focus", "how", "several", "selection.filter", "session.data")
+    async def _variants_shown(self):
+        yield _computing("Counting the variants …")
+        yield await self.variants_view()
 
     @param.depends("selection.journey", "selection.filter", "session.data", "on_journey", "gap_days")
     async def _conformance_shown(self):
@@ -192,21 +275,35 @@ class JourneyFlow(View):
     @staticmethod
     def _table(frame: pl.DataFrame) -> pn.widgets.Tabulator:
         titles = {"reason": "Contact reason", "events": "Contacts", "cases": "Customers", "share_cases": "Share",
-                  "mean_fitness": "Mean fitness", "share_perfect": "Perfect", "segment": "Segment",
-                  "channel": "Channel", "cases_touching_only": "Touching only"}
+                  "mean_fitness": "Mean fitness (0–1)", "share_perfect": "Follow it exactly", "segment": "Segment",
+                  "channel": "Channel", "cases_touching_only": "On too few of its reasons (not scored)"}
+        tips = {"mean_fitness": "How closely the contacts follow the designed order: 1 exactly, 0 not at all",
+                "cases_touching_only": "Customers with contacts on some of the journey's reasons, fewer than "
+                                       "'On the journey' asks for"}
         kpis = {c: k for c, k in (("events", "volume"), ("cases", "volume"), ("cases_touching_only", "volume"),
                                   ("share_cases", "share"),
                                   ("share_perfect", "share")) if c in frame.columns}
         return pn.widgets.Tabulator(frame.to_pandas(), show_index=False, disabled=True, titles=titles,
                                     formatters=kpi_formatters(kpis), pagination="local", page_size=12,
-                                    sizing_mode="stretch_width", layout="fit_data_table")
+                                    sizing_mode="stretch_width", layout="fit_data_table",
+                                    header_tooltips={c: t for c, t in tips.items() if c in frame.columns})
 
     def __panel__(self):
-        controls = pn.Row(pn.widgets.Select.from_param(self.param.level, name="Level", options={
-            v: k for k, v in LEVELS.items()}, width=200),
-            pn.widgets.IntSlider.from_param(self.param.top, name="Transitions shown", start=5, end=60, width=250))
-        paths = pn.Column(controls, pn.param.ParamMethod(self._paths_shown, lazy=True),
-                          sizing_mode="stretch_width")
+        controls = pn.Row(
+            pn.Column(pn.pane.HTML("<b>Level</b>", margin=(0, 10)),
+                      pn.widgets.RadioButtonGroup.from_param(self.param.level, options=LEVEL_BUTTONS,
+                                                             button_type="primary", button_style="outline",
+                                                             width=220)),
+            pn.widgets.Select.from_param(self.param.kpi, name="Show", options={v: k for k, v in KPIS.items()},
+                                         width=230),
+            self._activity_slider, self._arc_slider, sizing_mode="stretch_width")
+        several = pn.widgets.Checkbox.from_param(self.param.several, name="Only customers with two or more "
+                                                 "contacts (a path, not a single visit)")
+        how = pn.Row(pn.pane.HTML("<b>Clicking a step keeps the customers</b>", margin=(12, 10)),
+                     pn.widgets.RadioButtonGroup.from_param(self.param.how, options={v: k for k, v in HOW.items()},
+                                                            button_type="primary", button_style="outline", width=340))
+        paths = pn.Column(controls, several, how, self._filter_bar, pn.param.ParamMethod(self._map_shown, lazy=True),
+                          pn.param.ParamMethod(self._variants_shown, lazy=True), sizing_mode="stretch_width")
         rules = pn.Row(
             self.journey_select,
             pn.widgets.Select.from_param(self.param.on_journey, name="On the journey: contacts on at least",
@@ -216,7 +313,12 @@ class JourneyFlow(View):
         check = pn.Column(rules,
                           pn.param.ParamMethod(self._conformance_shown, lazy=True),
                           sizing_mode="stretch_width")
-        return pn.Tabs(("Actual paths", paths), ("Conformance", check), dynamic=True, sizing_mode="stretch_width")
+        return pn.Tabs(("Process map", paths), ("Conformance", check), dynamic=True, sizing_mode="stretch_width")
+
+
+def _scrolling(pane: pn.viewable.Viewable) -> pn.Row:
+    """``pane`` in a box as wide as the page that scrolls when the pane is wider (a map at one pixel per unit)."""
+    return pn.Row(pane, scroll=True, sizing_mode="stretch_width", styles={"min-width": "0", "max-width": "100%"})
 
 
 def _computing(text: str) -> pn.Row:

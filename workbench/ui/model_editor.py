@@ -190,20 +190,35 @@ def _set_groups(widget: pn.widgets.Select, groups: dict[str, dict[str, str]]) ->
 
 # -- HTML (every user text escaped) ------------------------------------------------------------------------
 def outline_html(model: Model) -> str:
-    """Stages → phases → reasons (with how many steps link to each), labels escaped."""
+    """Stages → phases → reasons (with how many journey steps link to each), labels escaped.
+
+    The stages stand side by side in a grid that scrolls down (never sideways), so the last reason is
+    always reachable."""
     counts = Counter(s.reason for s in model.steps.values())
-    parts = []
+    stages = []
     for stage in model.stages.values():
-        parts.append(f"<h4 style='margin:6px 0;break-after:avoid'>{html.escape(stage.label)}</h4>")
+        parts = [f"<h4 style='margin:6px 0'>{html.escape(stage.label)}</h4>"]
         for phase in model.phases_of(stage.id):
             reasons = "".join(
-                f"<li>{html.escape(r.label)} <small style='color:#666'>({counts.get(r.id, 0)} step(s))</small></li>"
+                f"<li>{html.escape(r.label)} <small style='color:#666' title='journey steps linked to this "
+                f"reason'>({_steps(counts.get(r.id, 0))})</small></li>"
                 for r in model.reasons_of(phase.id)) or "<li><i>no reasons yet</i></li>"
-            parts.append(f"<div style='margin-left:12px;break-inside:avoid'><b>{html.escape(phase.label)}</b>"
+            parts.append(f"<div style='margin-left:12px'><b>{html.escape(phase.label)}</b>"
                          f"<ul style='margin:2px 0'>{reasons}</ul></div>")
-    if not parts:
+        stages.append(f"<div class='wb-outline-stage'>{''.join(parts)}</div>")
+    if not stages:
         return "<p>The model has no stages yet.</p>"
-    return f"<div style='columns:340px;max-height:520px;overflow-y:auto'>{''.join(parts)}</div>"
+    return ("<div class='wb-outline' style='display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));"
+            f"gap:4px 18px;max-height:640px;overflow-y:auto;overflow-x:hidden'>{''.join(stages)}</div>")
+
+
+def _steps(n: int) -> str:
+    """How many journey steps link to a reason, in words.
+
+    >>> _steps(0), _steps(1), _steps(3)
+    ('on no journey step', '1 journey step', '3 journey steps')
+    """
+    return "on no journey step" if n == 0 else f"{n} journey step{'s' if n != 1 else ''}"
 
 
 def rules_html(findings: pl.DataFrame) -> str:

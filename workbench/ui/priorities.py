@@ -30,6 +30,13 @@ LEVEL_NAMES = {"reason": "Contact reasons", "journey": "Journeys", "channel": "C
                "process": "Processes", "system": "IT systems"}
 ITEM_NAMES = {"reason": "Contact reason", "journey": "Journey", "channel": "Channel", "process": "Process",
               "system": "IT system"}
+RELATIVE = ("Scores are **relative**: each factor gives its full points to the largest item of this level, "
+            "so compare scores within one ranking, not across levels or filters.")
+#: factor titles that wrap in a narrow column (soft hyphens)
+FACTOR_TITLES = {"dissatisfaction": "Dissatis\u00adfaction", "complaints": "Com\u00adplaints",
+                 "strategic": "Stra\u00adtegic", "experience": "Expe\u00adrience"}
+HEADER_TIPS = {"score": "Relative score: 100 would be the largest item on every factor of this level",
+               "rank": "Rank by relative score"}
 TARGETS = {"nps_target": ("NPS target", -100.0, 100.0, 5.0), "ces_target": ("CES target", 1.0, 7.0, 0.1),
            "csat_target": ("CSAT target (share 4–5)", 0.0, 1.0, 0.05)}
 
@@ -41,6 +48,7 @@ class PrioritiesView(View):
     weights = param.ClassSelector(class_=PriorityWeights)
     selected = param.List(default=[], doc="Ids selected in the scatter (all items when empty)")
     current = param.String(default=None, allow_None=True, doc="Id of the row selected in the table")
+    figures = param.Boolean(default=False, doc="Show the raw figures beside the points (a wider table)")
 
     def __init__(self, **params):
         session = params["session"]
@@ -51,6 +59,7 @@ class PrioritiesView(View):
         if problem:
             self.session.message = problem
         self._scatter_ids: list[str] = []
+        self._quiet = False
         self.picked = None  # the scatter's Selection1D stream
         self.level_select = pn.widgets.Select.from_param(
             self.param.level, name="Rank", options={v: k for k, v in LEVEL_NAMES.items()})
@@ -59,9 +68,13 @@ class PrioritiesView(View):
                                              visible=self.session.can_edit, disabled=not self.session.can_edit)
         self.save_button.on_click(lambda _: self.save_weights())
         self.table = pn.widgets.Tabulator(None, show_index=False, selectable=1,
-                                          hidden_columns=["id"], disabled=True, height=420,
-                                          widths={"label": 240}, layout="fit_data_table",
-                                          sizing_mode="stretch_width", pagination=None)
+                                          hidden_columns=self._hidden(), disabled=True, height=420,
+                                          widths={"rank": 46, "label": 290}, layout="fit_columns",
+                                          sizing_mode="stretch_width", pagination=None,
+                                          header_tooltips=HEADER_TIPS, configuration={
+                                              "columnDefaults": {"headerWordWrap": True}})
+        self.figures_box = pn.widgets.Checkbox.from_param(
+            self.param.figures, name="Show the figures behind the points (contacts, cost, NPS, rates)")
         self.table.param.watch(self._on_row_select, "selection")
         self.explanation = pn.pane.Markdown("", sizing_mode="stretch_width")
         self.note = pn.pane.Markdown("", styles={"color": "#555"})
@@ -90,19 +103,29 @@ class PrioritiesView(View):
         self.table.value = frame.to_pandas()
         self.table.titles = self._titles()
         self.table.groups = {"Points from": [f"contribution_{f}" for f in factors_of(self.level)],
-                             "Figures": list(RAW_COLUMNS)}
-        self.table.formatters = {**kpi_formatters(RAW_COLUMNS),
+                             **({"Figures": list(RAW_COLUMNS)} if self.figures else {})}
+        self.table.hidden_columns = self._hidden()
+        self.table.formatters = {"label": {"type": "textarea"}, **kpi_formatters(RAW_COLUMNS),
                                  **{c: NumberFormatter(format="0.0", text_align="right")
                                     for c in frame.columns if c == "score" or c.startswith("contribution_")}}
-        self.table.selection = []
+        self._quiet = True  # highlight the row that is explained, without choosing it for the other pages
+        self.table.selection = [0] if frame.height else []
+        self._quiet = False
         n = self._ranked.height
         self.note.object = (f"Showing {frame.height} of {n} items selected in the chart (click an empty spot "
                             "in the chart to show all)." if self.selected else
-                            f"{n} items ranked. Select points in the chart to filter the table.")
+                            f"{n} items ranked. Select points in the chart to filter the table.") + " " + RELATIVE
         self._explain(frame["id"][0] if frame.height else None)
 
+    def _hidden(self) -> list[str]:
+        return ["id"] if self.figures else ["id", *RAW_COLUMNS]
+
+    @param.depends("figures", watch=True)
+    def _show_figures(self) -> None:
+        self._update_table()
+
     def _on_row_select(self, event) -> None:
-        if not event.new:
+        if not event.new or self._quiet:
             return
         row = self._shown.row(event.new[0], named=True)
         self.current = row["id"]
@@ -156,21 +179,22 @@ class PrioritiesView(View):
         return sliders
 
     def _titles(self) -> dict[str, str]:
-        titles = {"rank": "#", "label": ITEM_NAMES[self.level], "score": "Score"}
-        titles |= {f"contribution_{f}": f.capitalize() for f in JOURNEY_FACTORS}
+        titles = {"rank": "#", "label": ITEM_NAMES[self.level], "score": "Relative score"}
+        titles |= {f"contribution_{f}": FACTOR_TITLES.get(f, f.capitalize()) for f in JOURNEY_FACTORS}
         return titles | {c: CATALOGUE[k].label for c, k in RAW_COLUMNS.items()}
 
     @param.depends("level", "weights", "selection.filter", "session.data")
     def scatter(self):
         frame = scatter_frame(self.ranked())
         self._scatter_ids = frame["id"].to_list()
-        tooltips = [("Item", "@label"), ("Contacts", "@volume{0,0}"), ("Dissatisfaction", "@dissatisfaction{0.00}"),
+        tooltips = [("Item", "@label"), ("Contacts", "@volume{0,0}"),
+                    ("Shortfall below the survey targets", "@dissatisfaction{0.00}"),
                     ("Cost", "€@cost{0,0}"), ("Score", "@score{0.0}")]
         points = hv.Points(frame.to_pandas(), kdims=["volume", "dissatisfaction"],
                            vdims=["score", "cost", "size", "label", "id"]).opts(
             color="score", cmap=list(SEQUENTIAL[2:]), size="size", colorbar=True, clabel="Priority score",
             line_color="#333", alpha=0.8, tools=["tap", "box_select", "hover"], hover_tooltips=tooltips,
-            xlabel="Contacts", ylabel="Dissatisfaction (gap to target, 0–1)",
+            xlabel="Contacts", ylabel="Shortfall below the survey targets (0–1)",
             xformatter=NumeralTickFormatter(format="0,0"),
             responsive=True, min_height=360, nonselection_alpha=0.25, active_tools=["box_select"],
             title="Volume against dissatisfaction (marker area: cost)")
@@ -186,7 +210,7 @@ class PrioritiesView(View):
 
     def __panel__(self):
         return pn.Row(
-            pn.Column(self.level_select, self.note, self.table, self.explanation,
+            pn.Column(self.level_select, self.note, self.figures_box, self.table, self.explanation,
                       pn.pane.HoloViews(self.scatter, sizing_mode="stretch_width", min_height=380),
                       sizing_mode="stretch_width"),
             self.weights_panel(), sizing_mode="stretch_width")
