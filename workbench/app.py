@@ -54,6 +54,7 @@ class Template(pn.template.FastListTemplate):
         params.setdefault("font", "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif")
         params.setdefault("font_url", "")
         params.setdefault("design", OfflineFast)
+        params.setdefault("theme_toggle", False)  # the dark theme is not readable (white on light grey)
         super().__init__(**params)
 
     def _update_vars(self, *args) -> None:

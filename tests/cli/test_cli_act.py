@@ -48,4 +48,5 @@ def test_monitoring_finds_both_live_solutions_effects(demo):
     one = run("monitor", demo, "--solution", "explained-first-bill").output
     realised = next(line for line in one.splitlines() if line.startswith("│ volume"))
     assert "%" in realised.split("│")[-2]
+    assert realised.split("│")[5].strip() == "-30.0%"  # the expected effect in the effect's unit, not -0.3
     assert "did you mean" in run("monitor", demo, "--solution", "outage-mapp", code=2).output

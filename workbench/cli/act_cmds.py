@@ -236,8 +236,8 @@ def monitor_cmd(
         except ValueError as exc:
             raise fail(f"error: {s.id}: {exc}", 1) from None
         figures = check.figures.with_columns(
-            pl.when(pl.col("unit") == "relative").then(pl.format("{}%", (pl.col("effect") * 100).round(1)))
-            .otherwise(pl.col("effect").round(2).cast(pl.String)).alias("effect"))
+            pl.when(pl.col("unit") == "relative").then(pl.format("{}%", (pl.col(c) * 100).round(1)))
+            .otherwise(pl.col(c).round(2).cast(pl.String)).alias(c) for c in ("effect", "expected"))
         print_frame(figures.select("figure", "before", "after", "effect", "expected", "realised"),
                     title=f"{s.title} (live {s.go_live}): {', '.join(reasons)}; corrected by {check.method}",
                     formats={"realised": PERCENT})
