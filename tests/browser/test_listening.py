@@ -38,6 +38,7 @@ def served(tmp_path_factory):
             mapping={c: c for c in ("feedback_id", "customer_id", "timestamp", "channel", "text", "score", "scale",
                                     "journey", "step", "language")}), model=ws.load(), workspace_dir=ws.path)
         spaces[name] = ws
+        ws.dataset().feedback()  # fit the text model and tag now, as the server's warm-up does: not under a timeout
     spaces["hostile"] = feedback_workspace(root / "hostile", [*ROWS, ("F6", "2026-02-10T10:00:00Z", HOSTILE, 1,
                                                                       "nps", "move-12")])
     spaces["hostile-model"] = _hostile_demo(root / "hostile-model")
@@ -73,7 +74,7 @@ def _hostile_demo(path):
 
 
 def _path_shown(page, title: str, parts: int) -> None:
-    expect(page.get_by_text(f"Listening path of “{title}”")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text(f"Listening path of “{title}”")).to_be_visible(timeout=120_000)
     if parts:
         expect(page.locator(".wb-part")).to_have_count(parts, timeout=30_000)
     else:
