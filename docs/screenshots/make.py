@@ -51,7 +51,9 @@ def main() -> None:
             for step, sub, name in PAGES:
                 page.locator(".wb-steps").get_by_text(step, exact=True).first.click()
                 if sub:
-                    if not page.get_by_text(sub, exact=True).count():
+                    try:  # the step's page is built in a worker thread the first time it is opened
+                        page.get_by_text(sub, exact=True).first.wait_for(timeout=60_000)
+                    except Exception:  # noqa: BLE001 - reported, the others are still taken
                         print(f"no sub-tab {sub!r} on {step}: {name} not taken")
                         continue
                     page.get_by_text(sub, exact=True).first.click()
