@@ -99,22 +99,24 @@ def build_app(workspace=None, *, session: Session | None = None, can_edit: bool 
     if doc is not None and doc.session_context is not None:
         main.objects = [pn.indicators.LoadingSpinner(value=True, size=48, name="Loading the dashboard …",
                                                      css_classes=["wb-loading"])]
-        FILLER.submit(doc, content, _placer(doc, sidebar, main))
+        _placer(doc, sidebar, main, content)
     else:
         sidebar.objects, main.objects = content()
     return Template(title=f"Journey Workbench — {session.model.name}", accent=ACCENT, header_background=ACCENT,
                     sidebar=[sidebar], main=[main], sidebar_width=260)
 
 
-def _placer(doc, sidebar: pn.Column, main: pn.Column) -> Callable[[tuple[list, list]], None]:
-    """Puts the built pages into the shell once the browser has drawn it (a change sent before the browser
-    said it was ready can be lost) and, for up to ``FIRST_PAINTS_FIRST`` seconds, only when no other new
-    session is still waiting for its first paint (placing pages is the event loop's heaviest work)."""
+def _placer(doc, sidebar: pn.Column, main: pn.Column, content: Callable[[], tuple[list, list]]) -> None:
+    """Has the pages built once the browser has drawn the shell (a change sent before the browser said it was
+    ready can be lost, and building while this session's page is still being rendered could link Panel's
+    stylesheets to its CDN), and puts them in for up to ``FIRST_PAINTS_FIRST`` seconds only when no other
+    new session is still waiting for its first paint (placing pages is the event loop's heaviest work)."""
     waiting: dict[str, object] = {"loaded": False, "content": None, "since": None}
     FILLER.unready += 1
+    FILLER.touch()
 
     def place() -> None:
-        if not waiting["loaded"] or waiting["content"] is None:
+        if waiting["content"] is None:
             return
         waiting["since"] = waiting["since"] or time.monotonic()
         if FILLER.unready > 0 and time.monotonic() - waiting["since"] < FIRST_PAINTS_FIRST:
@@ -123,22 +125,23 @@ def _placer(doc, sidebar: pn.Column, main: pn.Column) -> Callable[[tuple[list, l
         sidebar.objects, main.objects = waiting["content"]
         waiting["content"] = None
 
-    def ready() -> None:
-        if not waiting["loaded"]:
-            waiting["loaded"] = True
-            FILLER.unready -= 1
+    def ready() -> bool:
+        if waiting["loaded"]:
+            return False
+        waiting["loaded"] = True
+        FILLER.unready -= 1
+        return True
+
+    def arrive(built: tuple[list, list]) -> None:
+        waiting["content"] = built
+        place()
 
     def loaded() -> None:
-        ready()
-        place()
-
-    def arrive(content: tuple[list, list]) -> None:
-        waiting["content"] = content
-        place()
+        if ready():
+            FILLER.submit(doc, content, arrive)
 
     pn.state.onload(loaded)
     doc.on_session_destroyed(lambda _context: ready())
-    return arrive
 
 
 FIRST_PAINTS_FIRST = 5.0  # seconds a session's pages may wait for other sessions' first paint
@@ -161,8 +164,12 @@ class SessionFiller:
         self._lock = threading.Lock()
         self.unready = 0  # sessions whose browser has not drawn their first document yet (event loop only)
 
-    def submit(self, doc, build: Callable[[], object], place: Callable[[object], None]) -> None:
+    def touch(self) -> None:
+        """A session is arriving: its page is being rendered now, so build nothing for a moment."""
         self._last = time.monotonic()
+
+    def submit(self, doc, build: Callable[[], object], place: Callable[[object], None]) -> None:
+        self.touch()
         self._jobs.put((doc, build, place))
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
@@ -177,7 +184,7 @@ class SessionFiller:
             if doc.session_context is None or doc.session_context.destroyed:
                 continue  # the visitor left before the pages were built
             try:
-                built = build()
+                built = with_doc(doc, build)
             except Exception as exc:  # noqa: BLE001 - shown in the page instead of a spinner forever
                 built = ([], [pn.pane.Alert(html.escape(f"The dashboard could not be built: {exc}"),
                                             alert_type="danger")])
@@ -201,18 +208,21 @@ def warm_up(workspace) -> None:
         print(f"note: {problem}", flush=True)
     template = build_app(session=session)
     pn.Column(*template.sidebar, *template.main).get_root(Document())
+    # the pages' modules and HoloViews, imported here, before anyone connects: imported later by two threads
+    # at once (a page being built, the background warm-up) HoloViews failed half-initialised, and while it
+    # loads Panel may link the stylesheets of components built meanwhile to its CDN
+    from workbench.ui import agenda, impact_explorer, journey_flow, reason_detail  # noqa: F401
 
 
 def warm_later(workspace, *, after: float = 1.0) -> threading.Thread:
-    """In a background thread, once the server is up: import HoloViews and the pages' modules (seconds),
-    and compute the slow figures a first click asks for (the reason cards' distinct customers under no
-    filter and under each single segment or channel, the mined paths at every level) into the shared cache."""
+    """In a background thread, once the server is up: compute the slow figures a first click asks for (the
+    reason cards' distinct customers under no filter and under each single segment or channel, the mined
+    paths at every level, the tagged feedback) into the shared cache."""
     def work() -> None:
         from workbench.dataset import Filters
 
         time.sleep(after)  # let the server start listening first
         try:
-            from workbench.ui import impact_explorer, journey_flow, reason_detail  # noqa: F401 - imports HoloViews
             from workbench.ui.reason_detail import SLOW_KPIS
 
             data = workspace.dataset()
@@ -249,12 +259,13 @@ def lazy_tabs(pages: dict[str, Callable[[], pn.viewable.Viewable]], **options) -
 
     async def build_served(name: str) -> None:
         holder = holders[name]
-        holder.loading = True
+        # a spinner of our own: Panel's `loading` overlay fetched its stylesheet from a CDN in this callback
+        holder.objects = [pn.indicators.LoadingSpinner(value=True, size=40, margin=20, css_classes=["wb-loading"])]
         try:
-            page = await asyncio.to_thread(pages[name])
-            holder.objects = [page]
-        finally:
-            holder.loading = False
+            page = await asyncio.to_thread(with_doc, pn.state.curdoc, pages[name])
+        except Exception as exc:  # noqa: BLE001 - said on the page instead of a spinner forever
+            page = pn.pane.Alert(html.escape(f"This page could not be built: {exc}"), alert_type="danger")
+        holder.objects = [page]
 
     def show(event) -> None:
         name = list(pages)[event.new]
@@ -269,6 +280,16 @@ def lazy_tabs(pages: dict[str, Callable[[], pn.viewable.Viewable]], **options) -
     tabs.param.watch(show, "active")
     build(next(iter(pages)))
     return tabs
+
+
+def with_doc(doc, make: Callable[[], object]):
+    """``make()`` in a worker thread as if for ``doc`` (as ``pn.state.execute(schedule="thread")`` does): Panel
+    then links stylesheets to this server rather than to its CDN, and still sends changes through the
+    document's own turn."""
+    from panel.io.state import set_curdoc
+
+    with set_curdoc(doc):
+        return make()
 
 
 def _lazy(make) -> pn.param.ParamFunction:

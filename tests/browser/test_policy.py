@@ -8,6 +8,8 @@ from browser_helpers import HOME_TAB, STEP_TABS, login, open_map, open_step
 
 pytestmark = pytest.mark.ui
 
+SUB_TABS = {"4 Measure": ("Segments", "Listening path", "Review queue", "KPIs"),
+            "5 Prioritise": ("Improvement agenda", "Impact", "Actual journeys", "Priorities")}
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 
 
@@ -21,6 +23,9 @@ def test_no_request_leaves_loopback_and_no_policy_violation(page, dashboard):
     page.wait_for_timeout(2000)
     for name in (*STEP_TABS, HOME_TAB):
         open_step(page, name)
+        for sub in SUB_TABS.get(name, ()):  # every sub-tab too (before: a divider's stylesheet from the CDN)
+            page.locator(".bk-tab", has_text=sub).first.click()
+            page.wait_for_timeout(2500)
     violations = [m for m in console if "Content Security Policy" in m or "Refused to" in m]
     assert not violations, violations
     assert not outside, outside

@@ -136,7 +136,8 @@ class ListeningPath(View):
         return pn.Column(
             pn.Row(self.journey_select, self.by_select),
             pn.param.ParamMethod(self._path_shown, lazy=True, sizing_mode="stretch_width"),
-            pn.layout.Divider(),
+            pn.pane.HTML("<hr style='border:0;border-top:1px solid #dde1e6;margin:12px 0'>",
+                         sizing_mode="stretch_width"),  # not pn.layout.Divider: its stylesheet comes from a CDN
             self.reason_select,
             pn.param.ParamMethod(self._verbatims_shown, lazy=True, sizing_mode="stretch_width"),
             sizing_mode="stretch_width", css_classes=["wb-listening"])
