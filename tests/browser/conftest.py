@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-import time
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from browser_helpers import PASSWORDS, XSS_LABEL
+from browser_helpers import PASSWORDS, XSS_LABEL, free_port, wait_for
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -33,22 +31,6 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1500, "height": 1000}}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise TimeoutError(f"the dashboard did not start on port {port}")
 
 
 @pytest.fixture(scope="session")
@@ -82,8 +64,8 @@ def dashboard(demo_workspace, users_file):
     """The served dashboard with login: yields its base URL."""
     from workbench.server import serve
 
-    port = _free_port()
+    port = free_port()
     server = serve(demo_workspace, port=port, users=users_file, threaded=True, cookie_secret="test-secret-" * 4)
-    _wait_for(port)
+    wait_for(port)
     yield f"http://127.0.0.1:{port}"
     server.stop()
