@@ -8,7 +8,6 @@ workspace's Dataset, whose figures every session of the process shares.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import queue
 import threading
@@ -20,6 +19,7 @@ import panel as pn
 import polars as pl
 from panel.theme.fast import Fast
 
+from workbench.ui.background import Background, with_doc
 from workbench.ui.exports import export_buttons
 from workbench.ui.lifecycle_map import LifeCycleMap
 from workbench.ui.messages import message_alert
@@ -253,43 +253,18 @@ def lazy_tabs(pages: dict[str, Callable[[], pn.viewable.Viewable]], **options) -
     tabs = pn.Tabs(*holders.items(), dynamic=True, **options)
     built: set[str] = set()
 
-    def build(name: str) -> None:
-        built.add(name)
-        holders[name].objects = [pages[name]()]
-
-    async def build_served(name: str) -> None:
-        holder = holders[name]
-        # a spinner of our own: Panel's `loading` overlay fetched its stylesheet from a CDN in this callback
-        holder.objects = [pn.indicators.LoadingSpinner(value=True, size=40, margin=20, css_classes=["wb-loading"])]
-        try:
-            page = await asyncio.to_thread(with_doc, pn.state.curdoc, pages[name])
-        except Exception as exc:  # noqa: BLE001 - said on the page instead of a spinner forever
-            page = pn.pane.Alert(html.escape(f"This page could not be built: {exc}"), alert_type="danger")
-        holder.objects = [page]
-
     def show(event) -> None:
         name = list(pages)[event.new]
         if name in built:
             return
-        if pn.state.curdoc is not None and pn.state.curdoc.session_context is not None:
-            built.add(name)
-            pn.state.execute(partial(build_served, name))
-        else:
-            build(name)
+        built.add(name)
+        Background().fill(holders[name], pages[name], doing="Building the page …", what="This page")
 
     tabs.param.watch(show, "active")
-    build(next(iter(pages)))
+    first = next(iter(pages))
+    built.add(first)
+    holders[first].objects = [pages[first]()]
     return tabs
-
-
-def with_doc(doc, make: Callable[[], object]):
-    """``make()`` in a worker thread as if for ``doc`` (as ``pn.state.execute(schedule="thread")`` does): Panel
-    then links stylesheets to this server rather than to its CDN, and still sends changes through the
-    document's own turn."""
-    from panel.io.state import set_curdoc
-
-    with set_curdoc(doc):
-        return make()
 
 
 def _lazy(make) -> pn.param.ParamFunction:

@@ -46,3 +46,43 @@ def test_one_viewers_filters_leave_another_view_alone(small_workspace):
     assert maps[1]._grid.stages == before[1]
     assert maps[0]._grid.stages != before[0]
     ws.close()
+
+
+@pytest.fixture(scope="module")
+def slow_browser_pages(tmp_path_factory):
+    """The review queue and the listening path served as pages of their own (as in a published notebook),
+    over a workspace whose feedback is tagged already, so their figures are ready in milliseconds."""
+    import panel as pn
+    from listening_fixtures import feedback_workspace
+    from security_helpers import free_port, wait_for
+
+    from workbench.ui.listening import listening_page
+    from workbench.ui.review_queue import review_page
+    from workbench.ui.session import Session
+
+    ws = feedback_workspace(tmp_path_factory.mktemp("slow-browser") / "ws")
+    ws.dataset().feedback()  # fit and tag now
+    port = free_port()
+    server = pn.serve({"/review": lambda: review_page(Session.of_workspace(ws, can_edit=True)),
+                       "/listening": lambda: listening_page(Session.of_workspace(ws, journey="i-move-house"))},
+                      port=port, address="127.0.0.1", show=False, threaded=True,
+                      websocket_origin=[f"127.0.0.1:{port}"])
+    wait_for(port)
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+    ws.close()
+
+
+@pytest.mark.parametrize(("page", "until"), [("/review", "wb-review-text"), ("/listening", "Listening path of")])
+def test_a_part_ready_before_a_slow_browser_has_drawn_the_page_still_arrives(slow_browser_pages, page, until):
+    """Computed before the browser said it had drawn the page, the queue's rows were dropped by Bokeh (a change
+    from an unlocked callback then raises) and the page showed its spinner forever."""
+    from workbench.web.probe import open_session
+
+    async def run():
+        opened = await open_session(slow_browser_pages, page=page, until=until, ready_after=1.5, timeout=30)
+        opened.connection.close()
+        return opened
+
+    opened = run_apart(run())
+    assert opened.content is not None and opened.content >= opened.first_paint + 1.5

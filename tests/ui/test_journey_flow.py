@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import polars as pl
@@ -28,11 +26,6 @@ SEGMENTS = {"c1": "families", "c2": "families", "c3": "seniors", "c4": "seniors"
 
 
 
-def run_async(coroutine):
-    """Run a coroutine to its end in a thread of its own (the browser tests may leave a loop running here)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
 def log() -> pl.DataFrame:
     rows = [(c, day + 1, reason) for c, path in PATHS.items() for day, reason in enumerate(path)]
     n = len(rows)
@@ -56,7 +49,7 @@ def test_the_map_counts_customers_on_steps_and_arrows():
     assert dict(pm.nodes.select("node", "cases").iter_rows()) == {START: 5, CO: 5, PO: 4, CD: 1, PB: 1, END: 5}
     arcs = {(s, t): n for s, t, n in pm.arcs.select("source", "target", "cases").iter_rows()}
     assert arcs[(CO, PO)] == 2 and arcs[(PO, PO)] == 1 and arcs[(START, CO)] == 4 and arcs[(PO, END)] == 3
-    panel = run_async(view.map_view())
+    panel = view.map_view()
     plot = panel[1][0].object
     nodes = plot.select_one({"name": NODES}).data
     assert sorted(nodes["label"]) == sorted(["Start", "End", "I compare offers", "I place an order",
@@ -66,7 +59,7 @@ def test_the_map_counts_customers_on_steps_and_arrows():
 
 def test_clicking_a_step_filters_the_cases_and_the_variants():
     view = flow(several=False)
-    run_async(view.map_view())
+    view.map_view()
     assert len(view.variant_rows()) == 4
     view._tapped("indices", [], [view._shown_nodes.index(CD)])
     assert view.focus == CD
@@ -89,7 +82,7 @@ def test_variants_shares_and_choosing_one_draws_its_customers():
     rows = view.variant_rows()
     assert rows["path"][0] == "I compare offers → I place an order"
     assert (rows["steps"][0], rows["cases"][0]) == (2, 2) and "40.0 %" in rows["share"][0]
-    panel = run_async(view.variants_view())
+    panel = view.variants_view()
     table = panel[1]
     table.selection = [0]
     assert view.variant == (CO, PO) and view.process_map().cases == 2
@@ -115,7 +108,7 @@ def test_conformance_bars_and_summary_by_hand():
     # i-join has 2 distinct reasons: "half" of them is 1, so every touching customer is on the journey
     assert by_segment["families"] == (2, pytest.approx(0.75), pytest.approx(0.5), 0)
     assert by_segment["seniors"] == (3, pytest.approx((2 / 3 + 2 / 3 + 1) / 3), pytest.approx(1 / 3), 0)
-    panel = run_async(view.conformance_view())
+    panel = view.conformance_view()
     assert "**5** customers" in panel[0].object and "**40.0%**" in panel[0].object
     assert panel[1].object == ("*Customers on the journey: those with contacts on at least half of its 2 reasons "
                                "(1); a gap of more than 60 days starts a new journey, so a customer who walks it "
@@ -130,7 +123,7 @@ def test_customers_on_too_few_reasons_are_counted_not_scored():
     assert checked.by_segment.rows() == [("families", 2, 0.75, 0.5, 0),
                                          ("seniors", 2, pytest.approx((2 / 3 + 1) / 2), 0.5, 1)]
     assert checked.per_step.filter(pl.col("position") == 2)["share_skipped"].to_list() == [0.0]
-    panel = run_async(view.conformance_view())
+    panel = view.conformance_view()
     assert "**4** customers" in panel[0].object and "1 more touch it on fewer reasons" in panel[0].object
     assert "contacts on all 2 of its reasons" in panel[1].object
 

@@ -11,13 +11,12 @@ of its distinct reasons, split into separate walks at gaps of more than 60 days 
 view; see :func:`workbench.analysis.conformance.conformance`). Customers with a single routine contact on
 a busy journey reason would otherwise drown the deviations of the customers who really walk it.
 
-Mining 1M events takes a second or two: the views compute only when shown (lazy), in a worker thread
-with a loading indicator; the Dataset remembers the results for every session.
+Mining 1M events takes a second or two: the views compute only when their tab is shown, in a worker thread
+under a spinner (see :mod:`workbench.ui.background`); the Dataset remembers the results for every session.
 """
 
 from __future__ import annotations
 
-import asyncio
 import html
 
 import holoviews as hv
@@ -42,6 +41,7 @@ from workbench.dataset import Mined
 from workbench.display.flow import LEVELS, step_bars
 from workbench.display.process_map import KPI_HELP, KPIS, map_layout
 from workbench.model import COLLECTIONS
+from workbench.ui.background import Background
 from workbench.ui.format import kpi_formatters
 from workbench.ui.process_map_figure import NODES, process_map_figure
 from workbench.ui.view import View
@@ -86,6 +86,13 @@ class JourneyFlow(View):
                                                            end=MAX_ARROWS, width=200)
         self._shown_nodes: list[str] = []
         self._variants: list[list[str]] = []
+        self._parts = {part: pn.Column(sizing_mode="stretch_width", min_height=40)
+                       for part in ("map", "variants", "conformance")}
+        self._work = {part: Background() for part in self._parts}
+        self._stale = {"conformance"}
+        self._tabs = self._layout()
+        self._draw_map()
+        self._draw_variants()
 
     # -- figures (the Dataset computes and remembers them) ---------------------------------------------
     def mined(self) -> Mined:
@@ -134,14 +141,19 @@ class JourneyFlow(View):
         if new and nodes and new[0] < len(nodes) and nodes[new[0]] not in (START, END):
             self.param.update(focus=nodes[new[0]], variant=None)
 
-    @param.depends("level", "kpi", "activities", "arcs", "focus", "how", "variant", "several",
-                   "selection.filter", "session.data")
-    async def map_view(self):
-        mined = await asyncio.to_thread(self.mined)
+    def map_figures(self) -> tuple[Mined, ProcessMap | None, object]:
+        """The mined log, its map under the current settings and the map's layout (slow: a worker thread's)."""
+        mined = self.mined()
         if mined.ordered.events.height == 0:
+            return mined, None, None
+        pm = self.process_map()
+        return mined, pm, map_layout(pm, self.labels(), self.kpi, width=MAP_WIDTH)
+
+    def map_view(self, figures: tuple[Mined, ProcessMap | None, object] | None = None) -> pn.viewable.Viewable:
+        """The process map with its note (from :meth:`map_figures`, computed now when not given)."""
+        mined, pm, drawn = figures or self.map_figures()
+        if pm is None:
             return pn.pane.Markdown("No contacts in these filters.")
-        pm = await asyncio.to_thread(self.process_map)
-        drawn = await asyncio.to_thread(map_layout, pm, self.labels(), self.kpi, width=MAP_WIDTH)
         self._activity_slider.end = max(min(pm.activities_total, MAX_STEPS), 2)
         self._arc_slider.end = max(min(pm.arcs_total, MAX_ARROWS), 2)
         self._shown_nodes = drawn.nodes["node"].to_list()
@@ -158,9 +170,9 @@ class JourneyFlow(View):
                          _scrolling(pn.pane.Bokeh(plot, sizing_mode="fixed", width=plot.width, height=plot.height)),
                          sizing_mode="stretch_width")
 
-    @param.depends("level", "focus", "how", "several", "selection.filter", "session.data")
-    async def variants_view(self):
-        rows = await asyncio.to_thread(self.variant_rows)
+    def variants_view(self, rows: pl.DataFrame | None = None) -> pn.viewable.Viewable:
+        """The variants table (from :meth:`variant_rows`, computed now when not given)."""
+        rows = self.variant_rows() if rows is None else rows
         self._variants = rows["variant"].to_list()
         table = pn.widgets.Tabulator(
             rows.drop("variant").to_pandas(), show_index=False, disabled=True, selectable=1,
@@ -205,12 +217,13 @@ class JourneyFlow(View):
             text += ", so a customer who walks it twice counts twice"
         return text[0].upper() + text[1:] + "."
 
-    @param.depends("selection.journey", "selection.filter", "session.data", "on_journey", "gap_days")
-    async def conformance_view(self):
-        journey = self.selection.journey
+    def conformance_view(self, journey: str | None = None, result: object = ...) -> pn.viewable.Viewable:
+        """The conformance of ``journey`` (default the selected one) from ``result`` (:meth:`checked`, computed now
+        when not given)."""
+        journey = self.selection.journey if journey is None else journey
         if journey not in self.model.journeys:
             return pn.pane.Markdown("Choose a journey.")
-        result = await asyncio.to_thread(self.checked, journey)
+        result = self.checked(journey) if result is ... else result
         if result is None:
             return pn.pane.Markdown("This journey has no step linked to a contact reason yet.")
         overall = result
@@ -252,25 +265,40 @@ class JourneyFlow(View):
             pn.Tabs(("Extra reasons", self._table(extras)), *split, sizing_mode="stretch_width"),
             sizing_mode="stretch_width")
 
-    # -- what is shown while computing: never the previous journey's or level's figures ---------------
+    # -- drawn in a worker thread when their tab shows; never the previous journey's or level's figures ---
     @param.depends("level", "kpi", "activities", "arcs", "focus", "how", "variant", "several",
-                   "selection.filter", "session.data")
-    async def _map_shown(self):
-        yield _computing(f"Drawing the paths between {LEVELS[self.level].lower()} …")
-        yield await self.map_view()
+                   "selection.filter", "session.data", watch=True)
+    def _draw_map(self) -> None:
+        self._draw("map", f"Drawing the paths between {LEVELS[self.level].lower()} …", self.map_figures,
+                   self.map_view)
 
-    @param.depends("level", "focus", "how", "several", "selection.filter", "session.data")
-    async def _variants_shown(self):
-        yield _computing("Counting the variants …")
-        yield await self.variants_view()
+    @param.depends("level", "focus", "how", "several", "selection.filter", "session.data", watch=True)
+    def _draw_variants(self) -> None:
+        self._draw("variants", "Counting the variants …", self.variant_rows, self.variants_view)
 
-    @param.depends("selection.journey", "selection.filter", "session.data", "on_journey", "gap_days")
-    async def _conformance_shown(self):
+    @param.depends("selection.journey", "selection.filter", "session.data", "on_journey", "gap_days", watch=True)
+    def _draw_conformance(self) -> None:
         journey = self.selection.journey
-        if journey in self.model.journeys:
-            yield _computing(f"Checking “{html.escape(self.model.journey_title(journey))}” against the customers' "
-                             "contacts …")
-        yield await self.conformance_view()
+        if journey not in self.model.journeys:
+            self._parts["conformance"].objects = [self.conformance_view(journey)]
+            return
+        title = html.escape(self.model.journey_title(journey))
+        self._draw("conformance", f"Checking “{title}” against the customers' contacts …",
+                   lambda: self.checked(journey), lambda result: self.conformance_view(journey, result))
+
+    def _draw(self, part: str, doing: str, compute, view) -> None:
+        """Recompute ``part`` now if its tab shows, else when it is next shown."""
+        if self._tabs.active != (1 if part == "conformance" else 0):
+            self._stale.add(part)
+            return
+        self._stale.discard(part)
+        self._work[part].fill(self._parts[part], compute, view, doing=doing)
+
+    def _tab_shown(self, _event) -> None:
+        for part, draw in (("map", self._draw_map), ("variants", self._draw_variants),
+                           ("conformance", self._draw_conformance)):
+            if part in self._stale:
+                draw()
 
     @staticmethod
     def _table(frame: pl.DataFrame) -> pn.widgets.Tabulator:
@@ -289,6 +317,9 @@ class JourneyFlow(View):
                                     header_tooltips={c: t for c, t in tips.items() if c in frame.columns})
 
     def __panel__(self):
+        return self._tabs
+
+    def _layout(self) -> pn.Tabs:
         controls = pn.Row(
             pn.Column(pn.pane.HTML("<b>Level</b>", margin=(0, 10)),
                       pn.widgets.RadioButtonGroup.from_param(self.param.level, options=LEVEL_BUTTONS,
@@ -302,8 +333,8 @@ class JourneyFlow(View):
         how = pn.Row(pn.pane.HTML("<b>Clicking a step keeps the customers</b>", margin=(12, 10)),
                      pn.widgets.RadioButtonGroup.from_param(self.param.how, options={v: k for k, v in HOW.items()},
                                                             button_type="primary", button_style="outline", width=340))
-        paths = pn.Column(controls, several, how, self._filter_bar, pn.param.ParamMethod(self._map_shown, lazy=True),
-                          pn.param.ParamMethod(self._variants_shown, lazy=True), sizing_mode="stretch_width")
+        paths = pn.Column(controls, several, how, self._filter_bar, self._parts["map"],
+                          self._parts["variants"], sizing_mode="stretch_width")
         rules = pn.Row(
             self.journey_select,
             pn.widgets.Select.from_param(self.param.on_journey, name="On the journey: contacts on at least",
@@ -311,17 +342,13 @@ class JourneyFlow(View):
             pn.widgets.Select.from_param(self.param.gap_days, name="New journey after a gap of more than",
                                          options=GAPS, width=240))
         check = pn.Column(rules,
-                          pn.param.ParamMethod(self._conformance_shown, lazy=True),
+                          self._parts["conformance"],
                           sizing_mode="stretch_width")
-        return pn.Tabs(("Process map", paths), ("Conformance", check), dynamic=True, sizing_mode="stretch_width")
+        tabs = pn.Tabs(("Process map", paths), ("Conformance", check), dynamic=True, sizing_mode="stretch_width")
+        tabs.param.watch(self._tab_shown, "active")
+        return tabs
 
 
 def _scrolling(pane: pn.viewable.Viewable) -> pn.Row:
     """``pane`` in a box as wide as the page that scrolls when the pane is wider (a map at one pixel per unit)."""
     return pn.Row(pane, scroll=True, sizing_mode="stretch_width", styles={"min-width": "0", "max-width": "100%"})
-
-
-def _computing(text: str) -> pn.Row:
-    """A spinner and what is being computed (``text`` is HTML, user parts escaped by the caller)."""
-    return pn.Row(pn.indicators.LoadingSpinner(value=True, size=28, margin=(8, 10)),
-                  pn.pane.HTML(f"<i>{text}</i>", margin=(14, 0)), sizing_mode="stretch_width")

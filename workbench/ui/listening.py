@@ -11,7 +11,6 @@ them for every session until a tag is confirmed.
 
 from __future__ import annotations
 
-import asyncio
 import html
 
 import panel as pn
@@ -22,6 +21,7 @@ from workbench.analysis.overview import MIN_RESPONSES
 from workbench.display.journeys import reason_groups
 from workbench.display.listening import BY, insights_by_part, path_html, verbatims_html
 from workbench.errors import WorkbenchError
+from workbench.ui.background import Background
 from workbench.ui.view import View
 
 NO_REASON = "— the journey's top theme —"
@@ -44,6 +44,11 @@ class ListeningPath(View):
         self._reason_options()
         self.reason_select.param.watch(lambda e: setattr(self, "reason", e.new or ""), "value")
         self.session.param.watch(self._reason_options, "data")
+        self._path = pn.Column(sizing_mode="stretch_width", min_height=60)
+        self._verbatims = pn.Column(sizing_mode="stretch_width", min_height=60)
+        self._path_work, self._verbatims_work = Background(), Background()
+        self._draw_path()
+        self._draw_verbatims()
 
     def _reason_options(self, *_events) -> None:
         self.reason_select.groups = {"Default": {NO_REASON: ""}, **reason_groups(self.model)}
@@ -119,27 +124,28 @@ class ListeningPath(View):
 
     # -- spinner first, figures from a worker thread; never the previous journey's figures -------------
     @param.depends("selection.journey", "selection.filter", "session.data", "session.settings_saved", "by",
-                   "min_responses")
-    async def _path_shown(self):
+                   "min_responses", watch=True)
+    def _draw_path(self) -> None:
         journey = self.selection.journey
-        if journey in self.model.journeys:
-            yield computing(f"Reading what customers say about “{html.escape(self.model.journey_title(journey))}” …")
-        yield await asyncio.to_thread(self.path_view, journey)
+        title = html.escape(self.model.journey_title(journey)) if journey in self.model.journeys else ""
+        self._path_work.fill(self._path, lambda: self.path_view(journey), what="The listening path",
+                             doing=f"Reading what customers say about “{title}” …" if title else "…")
 
     @param.depends("selection.journey", "selection.filter", "session.data", "session.settings_saved", "by",
-                   "reason", "min_responses")
-    async def _verbatims_shown(self):
-        yield computing("Collecting the verbatims …")
-        yield await asyncio.to_thread(self.verbatims_view, self.selection.journey)
+                   "reason", "min_responses", watch=True)
+    def _draw_verbatims(self) -> None:
+        journey = self.selection.journey
+        self._verbatims_work.fill(self._verbatims, lambda: self.verbatims_view(journey), what="The verbatims",
+                                  doing="Collecting the verbatims …")
 
     def __panel__(self):
         return pn.Column(
             pn.Row(self.journey_select, self.by_select),
-            pn.param.ParamMethod(self._path_shown, lazy=True, sizing_mode="stretch_width"),
+            self._path,
             pn.pane.HTML("<hr style='border:0;border-top:1px solid #dde1e6;margin:12px 0'>",
                          sizing_mode="stretch_width"),  # not pn.layout.Divider: its stylesheet comes from a CDN
             self.reason_select,
-            pn.param.ParamMethod(self._verbatims_shown, lazy=True, sizing_mode="stretch_width"),
+            self._verbatims,
             sizing_mode="stretch_width", css_classes=["wb-listening"])
 
 
@@ -147,13 +153,6 @@ def problem_html(exc: Exception) -> str:
     """Why the feedback cannot be read (a source's file gone, rejected bad rows …), escaped."""
     return (f"<p class='wb-listening-problem' style='color:#b00'>The feedback cannot be read: "
             f"{html.escape(str(exc))}. Check the sources with <code>workbench feedback check WORKSPACE</code>.</p>")
-
-
-def computing(text: str) -> pn.Row:
-    """A spinner and what is being computed (``text`` is HTML, user parts escaped by the caller)."""
-    return pn.Row(pn.indicators.LoadingSpinner(value=True, size=28, margin=(8, 10)),
-                  pn.pane.HTML(f"<i>{text}</i>", margin=(14, 0)), sizing_mode="stretch_width",
-                  css_classes=["wb-computing"])
 
 
 def listening_page(session) -> pn.viewable.Viewable:

@@ -8,8 +8,8 @@ uses all the current filters.
 
 from __future__ import annotations
 
-import asyncio
 import html
+from functools import partial
 from typing import TYPE_CHECKING
 
 import panel as pn
@@ -22,6 +22,7 @@ from workbench.display.reason import channel_mix, linked_steps, segment_mix
 from workbench.errors import WorkbenchError
 from workbench.metrics import CATALOGUE
 from workbench.model import Model
+from workbench.ui.background import Background, served_doc
 from workbench.ui.view import View
 
 if TYPE_CHECKING:
@@ -83,16 +84,15 @@ class ReasonDetail(View):
     def cards(self, reason: str) -> pn.pane.HTML:
         """The KPI cards. When served, the cube's KPIs show at once and the slow ones are counted in a worker
         thread and filled in (so the detail opens in a fraction of a second on millions of contacts)."""
-        if pn.state.curdoc is None or pn.state.curdoc.session_context is None:
+        if served_doc() is None:
             return pn.pane.HTML(cards_html(self.card_values(reason)), sizing_mode="stretch_width")
         quick = self.card_values(reason, tuple(k for k in CARD_KPIS if k not in SLOW_KPIS))
         pane = pn.pane.HTML(cards_html({k: quick.get(k, PENDING) for k in CARD_KPIS}), sizing_mode="stretch_width")
 
-        async def fill() -> None:
-            slow = await asyncio.to_thread(self.card_values, reason, SLOW_KPIS)
+        def fill(slow: dict) -> None:
             pane.object = cards_html({k: {**quick, **slow}[k] for k in CARD_KPIS})
 
-        pn.state.execute(fill)
+        Background().run(lambda: self.card_values(reason, SLOW_KPIS), fill)
         return pane
 
     def voice_html(self, reason: str) -> str:
@@ -106,15 +106,12 @@ class ReasonDetail(View):
     def voice(self, reason: str) -> pn.pane.HTML:
         """The "What customers say" section. When served, tagging the feedback (seconds the first time) runs
         in a worker thread and the section is filled in."""
-        if pn.state.curdoc is None or pn.state.curdoc.session_context is None:
+        if served_doc() is None:
             return pn.pane.HTML(self.voice_html(reason), sizing_mode="stretch_width", css_classes=["wb-voice"])
         pane = pn.pane.HTML("<b>What customers say</b> <i>reading the feedback …</i>", sizing_mode="stretch_width",
                             css_classes=["wb-voice"])
 
-        async def fill() -> None:
-            pane.object = await asyncio.to_thread(self.voice_html, reason)
-
-        pn.state.execute(fill)
+        Background().run(lambda: self.voice_html(reason), partial(setattr, pane, "object"))
         return pane
 
     @param.depends("selection.reason", "selection.kpi", "selection.filter", "session.data")

@@ -10,7 +10,6 @@ the model refitted on the new tag (seconds, under a spinner). Viewers see the qu
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 import panel as pn
@@ -21,7 +20,8 @@ from workbench.display.journeys import reason_groups
 from workbench.display.listening import queue_rows, reason_label, short, verbatim_html
 from workbench.errors import InputError, WorkbenchError
 from workbench.text.tags import NOT_A_REASON, confirm
-from workbench.ui.listening import computing, problem_html
+from workbench.ui.background import Background, computing, failure, served_doc
+from workbench.ui.listening import problem_html
 from workbench.ui.messages import message_alert
 from workbench.ui.view import View
 
@@ -46,6 +46,7 @@ class ReviewQueue(View):
         super().__init__(**params)
         self.controls: dict[str, RowControls] = {}
         self.revision = 0  # the confirmed tags' revision the queue was read with
+        self._reading = Background()
         self._message = message_alert(self.session)
         self._summary = pn.pane.HTML("", sizing_mode="stretch_width", css_classes=["wb-review-summary"])
         self._rows = pn.Column(sizing_mode="stretch_width", css_classes=["wb-review-queue"])
@@ -71,15 +72,10 @@ class ReviewQueue(View):
 
     def refresh(self, *_events) -> None:
         """Read the queue again: at once in a script or test; when served, under a spinner in a worker thread."""
-        if pn.state.curdoc is None or pn.state.curdoc.session_context is None:
-            self._show(*self._read())
-            return
-        self._rows.objects = [computing("Finding the verbatims the model is least sure about …")]
-
-        async def read() -> None:
-            self._show(*await asyncio.to_thread(self._read))
-
-        pn.state.execute(read)
+        if served_doc() is not None:
+            self._rows.objects = [computing("Finding the verbatims the model is least sure about …")]
+        self._reading.run(self._read, lambda read: self._show(*read),
+                          failed=lambda exc: setattr(self._rows, "objects", [failure(exc, "The review queue")]))
 
     def _read(self) -> tuple[pl.DataFrame | None, pl.DataFrame | str, int]:
         try:

@@ -35,20 +35,21 @@ class Opened:
     content: float | None = None
 
 
-async def open_session(base: str, *, headers: dict | None = None, timeout: float = 120,
-                       until: str | None = None) -> Opened:
-    """GET ``base`` and pull the session's document over its websocket (and with ``until``, read the
-    changes the server sends after it until one holds that text); raises on any failure."""
+async def open_session(base: str, *, page: str = "/", headers: dict | None = None, timeout: float = 120,
+                       until: str | None = None, ready_after: float = 0.0) -> Opened:
+    """GET ``base + page`` and pull the session's document over its websocket (and with ``until``, read the
+    changes the server sends after it until one holds that text); raises on any failure. ``ready_after``
+    seconds pass between the document's arrival and saying it is drawn (a slow browser)."""
     began = time.perf_counter()
     client = AsyncHTTPClient(force_instance=True, max_clients=1)
     try:
-        page = await client.fetch(HTTPRequest(base + "/", headers=headers, request_timeout=timeout,
-                                              follow_redirects=False))
+        answer = await client.fetch(HTTPRequest(base + page, headers=headers, request_timeout=timeout,
+                                                follow_redirects=False))
     finally:
         client.close()
     got_page = time.perf_counter() - began
-    token = _TOKEN.search(page.body.decode()).group(1)
-    ws_url = base.replace("http", "ws", 1) + "/ws"
+    token = _TOKEN.search(answer.body.decode()).group(1)
+    ws_url = base.replace("http", "ws", 1) + page.rstrip("/") + "/ws"
     conn = await websocket_connect(HTTPRequest(ws_url, headers=headers, request_timeout=timeout),
                                    subprotocols=["bokeh", token])
     receiver = Receiver(Protocol())
@@ -71,6 +72,7 @@ async def open_session(base: str, *, headers: dict | None = None, timeout: float
     assert reply.msgtype == "PULL-DOC-REPLY", reply.msgtype
     text = json.dumps(reply.content)
     opened = Opened(got_page, time.perf_counter() - began, len(text), conn, reply.content)
+    await asyncio.sleep(ready_after)
     for part in _DOCUMENT_READY:  # what BokehJS says once it has drawn the document; the server then sends changes
         await conn.write_message(part)
     if until is not None:
