@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from browser_helpers import login, open_step
@@ -24,6 +25,14 @@ CARDS = """cards => cards.map(c => [c.innerText.match(/n = ([\\d,]+)/), getCompu
 
 def _samples(page) -> list[dict]:
     return page.locator(".wb-home-grid td").evaluate_all(GRID) + page.locator(".wb-card").evaluate_all(CARDS)
+
+
+def _card_samples(page, timeout: float = 30) -> list[dict]:
+    """The cards' samples once the redrawn cards are in (their text arrives a moment after the old cards go)."""
+    deadline = time.monotonic() + timeout
+    while not (found := [s for s in _samples(page) if s["where"] == "card"]) and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    return found
 
 
 def _cards(page) -> list[str]:
@@ -55,7 +64,7 @@ def test_home_cards_grid_and_small_samples(page, dashboard, demo_workspace, outp
     nps = page.locator(".wb-card").filter(has_text="NPS").first
     before = re.search(r"n = [\d,]+", cards[[i for i, c in enumerate(cards) if "NPS" in c][0]]).group(0)
     expect(nps).not_to_contain_text(before, timeout=30_000)
-    on_cards = [s for s in _samples(page) if s["where"] == "card"]
+    on_cards = _card_samples(page)
     assert any(s["n"] < 30 for s in on_cards), on_cards
     assert all(s["colour"] == GREY for s in on_cards if s["n"] < 30), on_cards
 
