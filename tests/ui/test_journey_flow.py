@@ -145,3 +145,17 @@ def test_results_are_memoised_per_filters_and_level():
     view.selection.segment = "seniors"
     assert view.mined() is not first
     assert view.mined().dfg["frequency"].sum() == 8 - 3  # c3, c4, c5: 2 + 4 + 2 events
+
+
+def test_the_conformance_is_computed_when_its_tab_shows_and_redrawn_after_a_change_meanwhile():
+    view = flow()
+    parts = view._parts
+    assert parts["map"].objects and parts["variants"].objects  # the first tab is drawn at once
+    assert not parts["conformance"].objects  # nothing computed for a tab nobody looks at
+    view.__panel__().active = 1
+    assert "**5** customers" in parts["conformance"].objects[0][0].object
+    view.__panel__().active = 0
+    view.on_journey = "all"  # changed while the map shows: the conformance waits for its tab
+    assert "**5** customers" in parts["conformance"].objects[0][0].object
+    view.__panel__().active = 1
+    assert "**4** customers" in parts["conformance"].objects[0][0].object
