@@ -22,7 +22,6 @@ from panel.theme.fast import Fast
 from workbench.ui.background import Background, with_doc
 from workbench.ui.exports import export_buttons
 from workbench.ui.lifecycle_map import LifeCycleMap
-from workbench.ui.messages import message_alert
 from workbench.ui.session import Session
 
 ACCENT = "#2c5d8f"
@@ -92,7 +91,7 @@ def build_app(workspace=None, *, session: Session | None = None, can_edit: bool 
     def content() -> tuple[list, list]:
         tabs = lazy_tabs(pages, css_classes=["wb-steps"])
         return ([_filters(session), pn.pane.HTML(f"<small>{who}{role}</small>", css_classes=["wb-role"])],
-                [message_alert(session), tabs])
+                [tabs])
 
     sidebar, main = pn.Column(sizing_mode="stretch_width"), pn.Column(sizing_mode="stretch_width")
     doc = pn.state.curdoc

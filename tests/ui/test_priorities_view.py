@@ -105,6 +105,8 @@ def test_editor_saves_weights_and_viewer_cannot(tmp_path):
     assert editor.save_weights()
     assert ws.store.get_setting(SETTING, {})["cost"] == 2.0
     assert editor.session.message == "Saved: priority weights."
+    alert = editor._message
+    assert alert.visible and alert.object == "Saved: priority weights." and alert in editor.weights_panel().objects
 
     viewer_session = Session.of_workspace(ws)
     viewer = PrioritiesView(session=viewer_session)

@@ -96,3 +96,15 @@ def test_a_saved_setting_is_counted_so_views_drawn_from_settings_redraw(ui_sessi
 
     assert ui_session.save_setting(refused, "tags") is None and ui_session.settings_saved == 1
     assert ui_session.message.startswith("Not saved: someone else")
+
+
+def test_a_save_is_told_once_on_the_page_where_it_was_made(ui_session):
+    """The dashboard has no alert of its own: each editor shows the outcome of its saves beside its controls."""
+    from workbench.app import _link_page, build_app
+
+    def alerts(*parts) -> list:
+        return [o for part in parts for o in pn.panel(part).select(pn.pane.Alert) if "wb-message" in o.css_classes]
+
+    template = build_app(session=ui_session)
+    assert alerts(*template.sidebar, *template.main) == []
+    assert len(alerts(_link_page(ui_session))) == 1  # the link editor's, which once showed beside the app's

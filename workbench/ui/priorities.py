@@ -24,6 +24,7 @@ from workbench.display.formats import SEQUENTIAL
 from workbench.display.priorities import RAW_COLUMNS, factors_of, scatter_frame, table_frame
 from workbench.metrics import CATALOGUE
 from workbench.ui.format import kpi_formatters
+from workbench.ui.messages import message_alert
 from workbench.ui.view import View
 
 LEVEL_NAMES = {"reason": "Contact reasons", "journey": "Journeys", "channel": "Channels",
@@ -56,6 +57,7 @@ class PrioritiesView(View):
         weights, self._weights_revision, problem = settings.priority_weights(store)
         params.setdefault("weights", weights)
         super().__init__(**params)
+        self._message = message_alert(self.session)
         if problem:
             self.session.message = problem
         self._scatter_ids: list[str] = []
@@ -206,7 +208,7 @@ class PrioritiesView(View):
         head = ("Weights of the factors (0 drops a factor) and survey targets." if self.session.can_edit else
                 "Weights used for this ranking (read-only: editors can change them).")
         return pn.Column(pn.pane.Markdown(f"#### Weights\n{head}"), *self.sliders.values(), self.save_button,
-                         width=280)
+                         self._message, width=280)
 
     def __panel__(self):
         return pn.Row(
