@@ -112,6 +112,7 @@ def _placer(doc, sidebar: pn.Column, main: pn.Column, content: Callable[[], tupl
     new session is still waiting for its first paint (placing pages is the event loop's heaviest work)."""
     waiting: dict[str, object] = {"loaded": False, "content": None, "since": None}
     FILLER.unready += 1
+    FILLER.touch()
 
     def place() -> None:
         if waiting["content"] is None:
@@ -146,25 +147,29 @@ FIRST_PAINTS_FIRST = 5.0  # seconds a session's pages may wait for other session
 
 
 class SessionFiller:
-    """Builds served sessions' pages one at a time in one worker thread, once no session waits for its shell.
+    """Builds served sessions' pages one at a time in one worker thread, once sessions stop arriving.
 
     A new session's document is only the page shell and a loading indicator, so when many people open
     the dashboard at once every one of them sees it at once; the pages (the sidebar's filters, the tabs,
     the home page) follow in arrival order and are placed into each document on its own event-loop turn.
-    Building waits while other sessions' shells are still on their way (``unready``), for up to
-    ``FIRST_PAINTS_FIRST`` seconds: a thread building pages holds the interpreter half the time and would
-    slow the event loop, which every session shares, just when it serves the shells.
+    One thread keeps the event loop, which every session shares, free to answer.
     """
 
-    def __init__(self, patience: float = FIRST_PAINTS_FIRST):
-        self.patience = patience
+    def __init__(self, quiet: float = 0.2):
+        self.quiet = quiet
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._last = 0.0
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self.unready = 0  # sessions whose browser has not drawn their first document yet (event loop only)
 
+    def touch(self) -> None:
+        """A session is arriving: its page is being rendered now, so build nothing for a moment."""
+        self._last = time.monotonic()
+
     def submit(self, doc, build: Callable[[], object], place: Callable[[object], None]) -> None:
-        self._jobs.put((time.monotonic(), doc, build, place))
+        self.touch()
+        self._jobs.put((doc, build, place))
         with self._lock:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._work, name="workbench-sessions", daemon=True)
@@ -172,9 +177,9 @@ class SessionFiller:
 
     def _work(self) -> None:
         while True:
-            submitted, doc, build, place = self._jobs.get()
-            while self.unready > 0 and time.monotonic() - submitted < self.patience:
-                time.sleep(0.05)  # other sessions still wait for their shell: let them have the event loop
+            doc, build, place = self._jobs.get()
+            while (wait := self.quiet - (time.monotonic() - self._last)) > 0:
+                time.sleep(wait)  # sessions are still arriving: let their first paint go first
             if doc.session_context is None or doc.session_context.destroyed:
                 continue  # the visitor left before the pages were built
             try:
