@@ -55,6 +55,7 @@ ON_JOURNEY_LABELS = {"any of its reasons": "any", "a quarter of its reasons": "q
 MAX_STEPS, MAX_ARROWS = 40, 120
 MAP_WIDTH = 1060  # pixels the process map is fitted to (the page's width at 1500 px, beside the filters)
 LEVEL_BUTTONS = {"Reason": "reason", "Phase": "phase", "Stage": "stage"}
+TAB_OF = {"map": 0, "variants": 0, "conformance": 1}  # the inner tab each drawn part sits in
 GAPS = {"never": 0, "30 days": 30, "60 days": 60, "90 days": 90, "180 days": 180, "a year": 365}
 
 
@@ -86,8 +87,7 @@ class JourneyFlow(View):
                                                            end=MAX_ARROWS, width=200)
         self._shown_nodes: list[str] = []
         self._variants: list[list[str]] = []
-        self._parts = {part: pn.Column(sizing_mode="stretch_width", min_height=40)
-                       for part in ("map", "variants", "conformance")}
+        self._parts = {part: pn.Column(sizing_mode="stretch_width", min_height=40) for part in TAB_OF}
         self._work = {part: Background() for part in self._parts}
         self._stale = {"conformance"}
         self._tabs = self._layout()
@@ -288,17 +288,15 @@ class JourneyFlow(View):
 
     def _draw(self, part: str, doing: str, compute, view) -> None:
         """Recompute ``part`` now if its tab shows, else when it is next shown."""
-        if self._tabs.active != (1 if part == "conformance" else 0):
+        if self._tabs.active != TAB_OF[part]:
             self._stale.add(part)
             return
         self._stale.discard(part)
         self._work[part].fill(self._parts[part], compute, view, doing=doing)
 
     def _tab_shown(self, _event) -> None:
-        for part, draw in (("map", self._draw_map), ("variants", self._draw_variants),
-                           ("conformance", self._draw_conformance)):
-            if part in self._stale:
-                draw()
+        for part in [p for p in TAB_OF if p in self._stale]:
+            getattr(self, f"_draw_{part}")()
 
     @staticmethod
     def _table(frame: pl.DataFrame) -> pn.widgets.Tabulator:

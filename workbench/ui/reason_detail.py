@@ -105,12 +105,9 @@ class ReasonDetail(View):
 
     def voice(self, reason: str) -> pn.pane.HTML:
         """The "What customers say" section. When served, tagging the feedback (seconds the first time) runs
-        in a worker thread and the section is filled in."""
-        if served_doc() is None:
-            return pn.pane.HTML(self.voice_html(reason), sizing_mode="stretch_width", css_classes=["wb-voice"])
+        in a worker thread and the section is filled in (at once when not served)."""
         pane = pn.pane.HTML("<b>What customers say</b> <i>reading the feedback …</i>", sizing_mode="stretch_width",
                             css_classes=["wb-voice"])
-
         Background().run(lambda: self.voice_html(reason), partial(setattr, pane, "object"))
         return pane
 
