@@ -28,7 +28,7 @@ from workbench.text.normalise import fold, tokens
 from workbench.text.reasons import ReasonModel, reason_model
 from workbench.text.rules import default_keywords
 
-CONTEXT_WEIGHT = 0.15
+CONTEXT_WEIGHT = 0.25
 RULE_WEIGHT = 0.0  # keywords train the model; blending the rules in measured worse on steps
 _EN_SUFFIXES = ("ing", "ed", "es", "s", "e")
 _NL_SUFFIXES = ("ingen", "ing", "heden", "en", "te", "de", "e", "t", "s")

@@ -59,6 +59,27 @@ def fold_expr(column: str | pl.Expr) -> pl.Expr:
     return expr.str.replace_all(r"\s+", " ").str.strip_chars()
 
 
+#: Words that carry meaning though short and frequent: verb particles ("top up", "zeg op", "stap over")
+#: and negations. :func:`content_expr` keeps them.
+PARTICLES = frozenset("up out over in on no not off down back".split()) | frozenset(
+    "op over uit aan mee in af na door niet geen terug".split())
+#: Function words of either language, dropped before the reason model counts n-grams.
+FUNCTION_WORDS = (STOP_WORDS["en"] | STOP_WORDS["nl"]) - PARTICLES
+
+
+def content_expr(column: str | pl.Expr) -> pl.Expr:
+    """Folded text as the reason model reads it: its words only (punctuation gone), function words of
+    English and Dutch left out (:data:`FUNCTION_WORDS`), particles and negations kept.
+
+    >>> pl.DataFrame({"t": ["i want to top up my credit.", "ik wil mijn abonnement opzeggen, niet verlengen"]}) \\
+    ...     .select(content_expr("t")).to_series().to_list()
+    ['top up credit', 'abonnement opzeggen niet verlengen']
+    """
+    expr = pl.col(column) if isinstance(column, str) else column
+    words = expr.str.extract_all(r"[^\W_]+").list.eval(pl.element().filter(~pl.element().is_in(list(FUNCTION_WORDS))))
+    return words.list.join(" ")
+
+
 def tokens(text: str, language: str = "en", extra_stop: frozenset[str] = frozenset()) -> list[str]:
     """The content words of ``text``: folded, stop words removed.
 

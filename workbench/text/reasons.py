@@ -2,9 +2,11 @@
 
 :class:`ReasonModel` is trained on a workspace's own knowledge (:mod:`workbench.text.knowledge`): reason
 labels and descriptions, keywords, crosswalk notes, linked journey steps and every tag a person
-confirmed. Features are character 2–5-grams within words joined with word 1–2-grams
-(:mod:`workbench.text.features`); the classifier is a multinomial ``LogisticRegression`` (log loss, so
-its outputs are probabilities; lbfgs on small training sets, a few saga epochs on large ones). The
+confirmed. Texts are read as their content words (function words of English and Dutch left out,
+particles and negations kept: :func:`~workbench.text.normalise.content_expr`); features are character
+2–5-grams within words joined with word 1–2-grams (:mod:`workbench.text.features`); the classifier is a
+multinomial ``LogisticRegression`` (log loss, so its outputs are probabilities; lbfgs on small training
+sets, a few saga epochs on large ones). The
 :mod:`~workbench.text.rules` (keywords, label words) are blended in: where a rule fires, ``(1 -
 rule_weight)`` of the confidence comes from the classifier and ``rule_weight`` from the rules (the
 keywords also train the classifier, as one text per reason; journey steps, short and written by the
@@ -28,7 +30,7 @@ import polars as pl
 
 from workbench.model import Model
 from workbench.text.features import TextFeatures
-from workbench.text.normalise import STOP_WORDS, fold, fold_expr
+from workbench.text.normalise import STOP_WORDS, content_expr, fold, fold_expr
 from workbench.text.rules import RuleHits, Rules
 
 RULE_WEIGHT = 0.3
@@ -70,8 +72,9 @@ class ReasonModel:
         self.rules = Rules(model, keywords)
         self.training = training
         texts = training["text"].to_list()
-        self.features = TextFeatures().fit(texts)
-        x = self.features.transform(texts)
+        content = _content_all(texts)
+        self.features = TextFeatures().fit(content)
+        x = self.features.transform(content)
         index = {r: i for i, r in enumerate(self.reasons)}
         y = np.array([index[r] for r in training["reason"].to_list()])
         self.classifier = _classifier(len(texts))
@@ -90,7 +93,7 @@ class ReasonModel:
         ``explain`` and a rule weight the rules are not run (their hits are empty).
         """
         folded_texts = list(texts) if folded else _fold_all(texts)
-        x = self.features.transform(folded_texts)
+        x = self.features.transform(_content_all(folded_texts))
         p = np.zeros((len(folded_texts), len(self.reasons)))
         if len(folded_texts):
             p[:, self._columns] = self.classifier.predict_proba(x)
@@ -179,6 +182,12 @@ def _classifier(texts: int):
 def _fold_all(texts: Sequence[str]) -> list[str]:
     series = pl.Series("t", list(texts), dtype=pl.String)
     return pl.select(fold_expr(series.fill_null(""))).to_series().to_list() if len(series) else []
+
+
+def _content_all(folded: Sequence[str]) -> list[str]:
+    """The content words of folded texts (:func:`~workbench.text.normalise.content_expr`)."""
+    series = pl.Series("t", list(folded), dtype=pl.String)
+    return pl.select(content_expr(series)).to_series().to_list() if len(series) else []
 
 
 def _blend(p: np.ndarray, extra: np.ndarray, weight: float) -> np.ndarray:
