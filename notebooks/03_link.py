@@ -52,8 +52,9 @@ model = session.model
 # neighbouring steps. `why` names the words that matched. Choose a journey:
 
 # %%
+suggester = session.data.suggester()  # the Link page's model: also the workspace's keywords, crosswalk, confirmed tags
 columns = ["step_label", "linked", "reason", "score", "why"]
-widgets.interact(lambda journey: suggest_all(model, journey, top=1).select(columns),
+widgets.interact(lambda journey: suggest_all(model, journey, top=1, suggester=suggester).select(columns),
                  journey=widgets.Dropdown(options={j.label + f" ({j.state})": j.id for j in model.journeys.values()}));
 
 # %% [markdown]
@@ -61,7 +62,7 @@ widgets.interact(lambda journey: suggest_all(model, journey, top=1).select(colum
 # the links the demo's journeys already have:
 
 # %%
-best = suggest_all(model, top=1)
+best = suggest_all(model, top=1, suggester=suggester)
 agree = best.filter(pl.col("linked") == pl.col("reason")).height
 print(f"the first suggestion is the linked reason for {agree} of {best.height} steps")
 

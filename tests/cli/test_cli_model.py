@@ -150,6 +150,22 @@ def test_suggest_ranks_the_linked_reason_first_for_most_steps(tmp_path):
     assert "did you mean" in run("suggest", tmp_path / "ws", "--journey", journey + "x", code=2).output
 
 
+def test_suggest_uses_what_the_workspace_knows_as_the_link_editor_does(tmp_path):
+    # keywords a person saved train the suggestions of the link page; the CLI ranked without them
+    from workbench.text.rules import keywords, save_keywords
+
+    run("new", tmp_path / "ws", "--template", "telecom")
+    ws = Workspace.open(tmp_path / "ws")
+    model = ws.load()
+    _, revision = keywords(ws.store, model)
+    save_keywords(ws.store, model, {"port-number": ["comparison site", "compares prices", "comparison"]},
+                  revision=revision)
+    output = run("suggest", tmp_path / "ws", "--journey", "i-switch-to-you", "--top", "3").output
+    first_step = output.split("i-switch-to-you / ")[1]
+    assert first_step.startswith("switch-1: Compares prices on a comparison site")
+    assert "1. I keep my number when I switch [port-number]" in first_step
+
+
 # -- flat model sheets, hand-made workbooks, literal output ----------------------------------------
 FLAT = Path(__file__).resolve().parents[1] / "interchange" / "data" / "energie-plat.csv"
 

@@ -158,12 +158,15 @@ def suggest_cmd(
     top: Annotated[int, typer.Option(help="Suggestions per step.")] = 3,
     unlinked: Annotated[bool, typer.Option(help="Only steps that are not linked yet.")] = False,
 ) -> None:
-    """Ranked contact reason suggestions for journey steps (step 3, Link), from labels, needs and touchpoints."""
+    """Ranked contact reason suggestions for journey steps (step 3, Link), from labels, needs and touchpoints,
+    and what the workspace knows (keywords, crosswalk notes, confirmed tags), as on the Link page."""
     from workbench.analysis.suggest import format_suggestions, suggest_all
+    from workbench.text.workspace import suggester
 
-    model = open_workspace(path).load()
+    ws = open_workspace(path)
+    model = ws.load()
     try:
-        frame = suggest_all(model, journey, top=top)
+        frame = suggest_all(model, journey, top=top, suggester=suggester(ws.store, model))
     except ValueError as exc:
         raise fail(f"error: {exc}", 2) from None
     if unlinked:
