@@ -41,7 +41,7 @@ from workbench.templates import load_template, template_paths
 from workbench.text import reasons as R
 from workbench.text.features import make_vectorizer
 from workbench.text.knowledge import training_texts
-from workbench.text.normalise import content_expr, customer_turns, fold
+from workbench.text.normalise import content_words, customer_turns, fold
 from workbench.text.rules import default_keywords
 
 
@@ -111,10 +111,6 @@ def steps_table() -> pl.DataFrame:
     return pl.concat([frame, overall.select(frame.columns)])
 
 
-def _content(folded: list[str]) -> list[str]:
-    return pl.select(content_expr(pl.Series(folded, dtype=pl.String))).to_series().to_list()
-
-
 def _best(fn, repeat: int) -> tuple[float, object]:
     best, result = float("inf"), None
     for _ in range(repeat):
@@ -135,10 +131,10 @@ def speed_table(train_rows: int, tag_rows: int, repeat: int, folder: Path) -> pl
     fit_s, fitted = _best(lambda: R.ReasonModel(model, training, keywords=keywords, rule_weight=0.0), repeat)
     texts = frame["text"].sample(tag_rows, with_replacement=True, seed=1).to_list()
     tag_s, _ = _best(lambda: fitted.rank(texts), repeat)
-    content = _content([fold(t) for t in texts])  # the model reads content words (both routes alike)
+    content = content_words([fold(t) for t in texts])  # the model reads content words (both routes alike)
     union = FeatureUnion([("char", make_vectorizer(analyzer="char_wb", ngram_range=(2, 5))),
                           ("word", make_vectorizer(analyzer="word", ngram_range=(1, 2)))])
-    union.fit(_content(training["text"].to_list()))
+    union.fit(content_words(training["text"].to_list()))
     base_s, _ = _best(lambda: fitted.classifier.predict_proba(union.transform(content)), 1)
     features_s, _ = _best(lambda: fitted.features.transform(content), repeat)
     return pl.DataFrame([

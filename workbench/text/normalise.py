@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Sequence
 
 import polars as pl
 
@@ -78,6 +79,16 @@ def content_expr(column: str | pl.Expr) -> pl.Expr:
     expr = pl.col(column) if isinstance(column, str) else column
     words = expr.str.extract_all(r"[^\W_]+").list.eval(pl.element().filter(~pl.element().is_in(list(FUNCTION_WORDS))))
     return words.list.join(" ")
+
+
+def content_words(folded: Sequence[str]) -> list[str]:
+    """:func:`content_expr` of a list of folded texts.
+
+    >>> content_words(["the bill is wrong", ""])
+    ['bill wrong', '']
+    """
+    series = pl.Series("t", list(folded), dtype=pl.String)
+    return pl.select(content_expr(series)).to_series().to_list() if len(series) else []
 
 
 def tokens(text: str, language: str = "en", extra_stop: frozenset[str] = frozenset()) -> list[str]:

@@ -30,7 +30,7 @@ import polars as pl
 
 from workbench.model import Model
 from workbench.text.features import TextFeatures
-from workbench.text.normalise import STOP_WORDS, content_expr, fold, fold_expr
+from workbench.text.normalise import STOP_WORDS, content_words, fold, fold_expr
 from workbench.text.rules import RuleHits, Rules
 
 RULE_WEIGHT = 0.3
@@ -72,7 +72,7 @@ class ReasonModel:
         self.rules = Rules(model, keywords)
         self.training = training
         texts = training["text"].to_list()
-        content = _content_all(texts)
+        content = content_words(texts)
         self.features = TextFeatures().fit(content)
         x = self.features.transform(content)
         index = {r: i for i, r in enumerate(self.reasons)}
@@ -93,7 +93,7 @@ class ReasonModel:
         ``explain`` and a rule weight the rules are not run (their hits are empty).
         """
         folded_texts = list(texts) if folded else _fold_all(texts)
-        x = self.features.transform(_content_all(folded_texts))
+        x = self.features.transform(content_words(folded_texts))
         p = np.zeros((len(folded_texts), len(self.reasons)))
         if len(folded_texts):
             p[:, self._columns] = self.classifier.predict_proba(x)
@@ -182,12 +182,6 @@ def _classifier(texts: int):
 def _fold_all(texts: Sequence[str]) -> list[str]:
     series = pl.Series("t", list(texts), dtype=pl.String)
     return pl.select(fold_expr(series.fill_null(""))).to_series().to_list() if len(series) else []
-
-
-def _content_all(folded: Sequence[str]) -> list[str]:
-    """The content words of folded texts (:func:`~workbench.text.normalise.content_expr`)."""
-    series = pl.Series("t", list(folded), dtype=pl.String)
-    return pl.select(content_expr(series)).to_series().to_list() if len(series) else []
 
 
 def _blend(p: np.ndarray, extra: np.ndarray, weight: float) -> np.ndarray:
